@@ -264,6 +264,10 @@ var init_inputs = __esm({
         help: "launch, with after-verified: the environment with required reviewers this launch's job runs in (environment: in the workflow): approving the launch approves the after-verified action in advance; the patrol reads this workflow run's approvals through GitHub's API before it acts",
         only: "action"
       },
+      "park-after": {
+        help: "launch, provider aws or runpod: the box parks itself this long after its job ended (e.g. 30m; 10s to 7d), with no account key on it: EC2's OS shutdown of an on-demand instance whose shutdown behaviour is stop (it asks its metadata first), RunPod's runpodctl with the pod's own key (run-root under /workspace); a newer attempt cancels it. It acts without a fresh approval: a recorded opt-in, signed into the registration",
+        kind: "duration"
+      },
       "preempt-signal": {
         help: "launch, provider aws: on EC2's two-minute spot notice the job gets this signal to checkpoint (USR1, USR2, INT; TERM: only TERM), then TERM 5 s before the notice's time; none: no watch (default USR1)",
         default: "USR1"
@@ -485,6 +489,7 @@ var init_inputs = __esm({
       "max-recoveries",
       "after-verified",
       "approval-environment",
+      "park-after",
       "preempt-signal",
       "metadata-address",
       "run-file",
@@ -1998,6 +2003,26 @@ function afterVerified(inputs, provider, instanceId, backend) {
   if (!ENVIRONMENT_NAME.test(environment)) throw new InputError("approval-environment", `${show(environment)} is not an environment name`);
   return { verb, environment };
 }
+function parkAfter(inputs, o) {
+  const seconds = duration("park-after", inputs["park-after"], void 0);
+  if (seconds === void 0) return null;
+  if (seconds < 10 || seconds > 7 * 86400) throw new InputError("park-after", "is between 10s and 7d");
+  const how = o.provider ? SELF_PARK[o.provider] : void 0;
+  if (!o.provider || !how)
+    throw new InputError(
+      "park-after",
+      `needs provider aws or runpod${o.provider ? `, not ${o.provider}` : ""}: only there can a box park itself reversibly without an account key on it (EC2's OS shutdown, RunPod's pod-scoped runpodctl)`
+    );
+  if (o.backend === "slurm") throw new InputError("park-after", "is for a rented box; a Slurm job's node is the scheduler's");
+  if (o.sweep) throw new InputError("park-after", "is not offered for a sweep: the run's queue, not each cell, would have to park the box");
+  const under = (p) => p === RUNPOD_VOLUME || p.startsWith(`${RUNPOD_VOLUME}/`);
+  if (how === "runpod-stop" && (!under(o.runRoot) || o.workdir !== void 0 && o.workdir !== "" && !under(o.workdir)))
+    throw new InputError(
+      "park-after",
+      `on RunPod needs run-root${o.workdir ? " and workdir" : ""} under ${RUNPOD_VOLUME}: a stop wipes the container disk and keeps only the volume disk, where the checkpoints must be`
+    );
+  return { seconds, how, address: (inputs["metadata-address"] ?? "").trim() || IMDS };
+}
 function preemptWatch(inputs, provider, backend) {
   const signal = oneOf("preempt-signal", (inputs["preempt-signal"] ?? "").trim().replace(/^SIG/, "") || void 0, PREEMPT_SIGNALS, "USR1");
   const address = (inputs["metadata-address"] ?? "").trim() || IMDS;
@@ -2060,6 +2085,13 @@ function parseLaunch(inputs) {
     preemptWatch: preemptWatch(inputs, provider, backend),
     onPreempt: onPreempt(inputs, provider, { backend, sweep: !!sweep, syncDir, command: command3, then: inputs["then"] }),
     afterVerified: afterVerified(inputs, provider, instanceId, backend),
+    parkAfter: parkAfter(inputs, {
+      provider,
+      backend,
+      sweep: !!sweep,
+      runRoot: remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT),
+      workdir: syncDir ? void 0 : (inputs["workdir"] ?? "").trim()
+    }),
     sync: syncDir ? { dir: syncDir, mode: oneOf("sync-mode", inputs["sync-mode"], RELEASE_MODES, "dir") } : void 0,
     sweep,
     slurm: slurm3,
@@ -2152,7 +2184,7 @@ function budgets(inputs) {
   const maxHoursS = duration("max-hours", inputs["max-hours"], void 0);
   return { hourlyPrice, maxHoursS, maxCost };
 }
-var BACKENDS, RELEASE_MODES, IMDS, ON_PREEMPT, PREEMPT_SIGNALS;
+var BACKENDS, RELEASE_MODES, IMDS, ON_PREEMPT, SELF_PARK, RUNPOD_VOLUME, PREEMPT_SIGNALS;
 var init_launch = __esm({
   "src/config/launch.ts"() {
     "use strict";
@@ -2169,6 +2201,8 @@ var init_launch = __esm({
     RELEASE_MODES = ["dir", "git-head"];
     IMDS = "169.254.169.254:80";
     ON_PREEMPT = ["wait", "replace"];
+    SELF_PARK = { aws: "ec2-shutdown", runpod: "runpod-stop" };
+    RUNPOD_VOLUME = "/workspace";
     PREEMPT_SIGNALS = ["USR1", "USR2", "INT", "TERM", "none"];
   }
 });
@@ -22972,7 +23006,10 @@ function awsProvisioner(s) {
           "InstanceMarketOptions.MarketType": "spot",
           "InstanceMarketOptions.SpotOptions.SpotInstanceType": "one-time",
           "InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior": "terminate"
-        } : {}
+        } : (
+          // An OS shutdown stops (parks) an on-demand box, never terminates it: park-after relies on it.
+          { InstanceInitiatedShutdownBehavior: "stop" }
+        )
       };
       const xml = await ec2(params, `run ${c.instanceType}`);
       const id = /<instancesSet>\s*<item>\s*<instanceId>(i-[0-9a-f]{8,17})<\/instanceId>/.exec(xml)?.[1];
@@ -23035,6 +23072,7 @@ function ec2BoxState(xml, spotStatus) {
     return ip ? { phase: "running", host: ip, port: 22, detail, ...extra } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public address`, ...extra };
   if (state === "pending") return { phase: "pending", host: null, port: 22, detail };
   if (state === "terminated") return { phase: "gone", host: null, port: 22, detail, ...extra };
+  if (state === "stopped" || state === "stopping") return { phase: "stopped", host: null, port: 22, detail, ...extra };
   return { phase: "failed", host: null, port: 22, detail, ...extra };
 }
 function ec2Preemption(stateReason, spotStatus) {
@@ -24237,7 +24275,7 @@ start_backend() {
 }
 
 # Filled by read_data from the stdin data lines.
-DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints='' DATA_preempt_watch='' DATA_attempt_floor=''
+DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints='' DATA_preempt_watch='' DATA_park_after='' DATA_attempt_floor=''
 DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array='' DATA_disk_floor=''
 # shellcheck disable=SC2034 # read by backend_start_slurm (scripts/remote/backend_slurm.sh)
 SLURM_EXTRA=()
@@ -24478,6 +24516,10 @@ main() {
   if [ -n "$DATA_preempt_watch" ]; then
     [[ $DATA_preempt_watch =~ ^[0-9.]{7,15}:[0-9]{1,5}\\ (USR1|USR2|INT|TERM)$ ]] || refuse 16 io-error "the preempt watch is not ADDRESS SIGNAL"
     atomic_put "$a/preempt_watch" "$DATA_preempt_watch"$'\\n' || refuse 16 io-error "cannot write $a/preempt_watch"
+  fi
+  if [ -n "$DATA_park_after" ]; then
+    [[ $DATA_park_after =~ ^[0-9]{2,6}\\ (ec2-shutdown|runpod-stop)\\ [0-9.]{7,15}:[0-9]{1,5}$ ]] || refuse 16 io-error "park-after is not SECONDS HOW ADDRESS"
+    atomic_put "$a/park_after" "$DATA_park_after"$'\\n' || refuse 16 io-error "cannot write $a/park_after"
   fi
   if [ -f "$RUN_DIR/sweep" ] && [ "$backend" = slurm ]; then
     # A sweep on Slurm: one array job, each task one cell through this attempt's wrapper.
@@ -26139,6 +26181,62 @@ tether_spot_watch() {
   done
 }
 TETHER_WATCH=''
+
+# park-after (issue 27 \xA73): with <attempt>/park_after (\`SECONDS HOW ADDRESS\`, written by launch.sh), once the
+# attempt's marker is written a detached timer waits SECONDS, then parks the box itself, with no account key:
+# \`ec2-shutdown\` asks the instance metadata first and shuts down only an on-demand instance (a spot one could be
+# terminated, not stopped); \`runpod-stop\` runs runpodctl with the pod's own key. A newer attempt (a resume or a
+# recovery) or a marker gone cancels it. What it did is in <attempt>/self_park (strict JSON, fixed words).
+tether_park_note() { # STATE DETAIL
+  printf '{"state":"%s","how":"%s","at":"%s","detail":"%s"}\\n' "$1" "$TETHER_PA_HOW" "$(now_utc)" "$2" | atomic_write "$TETHER_A/self_park"
+}
+tether_park_timer() {
+  local end left life='' token='' pod
+  end=$(($(date +%s) + TETHER_PA_S))
+  tether_park_note waiting "parks at $(date -u -d "@$end" +%Y-%m-%dT%H:%M:%SZ) unless a newer attempt starts"
+  while left=$((end - $(date +%s))) && ((left > 0)); do
+    sleep $((left < 5 ? left : 5))
+    if [ -e "$TETHER_RUN_DIR/attempts/$((TETHER_ATTEMPT + 1))" ]; then
+      tether_park_note cancelled "attempt $((TETHER_ATTEMPT + 1)) started"
+      return 0
+    fi
+  done
+  if ! [ -f "$TETHER_RUN_DIR/DONE" ] && ! [ -f "$TETHER_RUN_DIR/FAILED" ]; then
+    tether_park_note cancelled "the run's marker is gone"
+    return 0
+  fi
+  case $TETHER_PA_HOW in
+    ec2-shutdown)
+      TETHER_IMDS=$TETHER_PA_ADDR
+      if tether_imds PUT /latest/api/token 'X-aws-ec2-metadata-token-ttl-seconds: 60' && [ "$TETHER_HTTP_STATUS" = 200 ] &&
+        [[ $TETHER_HTTP_BODY =~ ^[A-Za-z0-9_=+/-]{1,200}$ ]]; then
+        token=$TETHER_HTTP_BODY
+      fi
+      if [ -n "$token" ] && tether_imds GET /latest/meta-data/instance-life-cycle "X-aws-ec2-metadata-token: $token" &&
+        [ "$TETHER_HTTP_STATUS" = 200 ] && [[ $TETHER_HTTP_BODY =~ ^(on-demand|spot|scheduled|capacity-block)$ ]]; then
+        life=$TETHER_HTTP_BODY
+      fi
+      if [ "$life" != on-demand ]; then
+        tether_park_note refused "the instance metadata says instance-life-cycle \${life:-unknown}, not on-demand: a shutdown could terminate it"
+        return 0
+      fi
+      tether_park_note parking "sudo -n shutdown -h now"
+      echo "tether: park-after: the job ended \${TETHER_PA_S} s ago; parking this on-demand instance (OS shutdown)" >>"$TETHER_A/log"
+      # shellcheck disable=SC2024 # the log is the attempt's own file: sudo is for the shutdown, not the write
+      sudo -n shutdown -h now >>"$TETHER_A/log" 2>&1 || sudo -n poweroff >>"$TETHER_A/log" 2>&1
+      ;;
+    runpod-stop)
+      pod=\${RUNPOD_POD_ID:-$(tr '\\0' '\\n' </proc/1/environ 2>/dev/null | sed -n 's/^RUNPOD_POD_ID=//p' | head -n 1)}
+      if ! [[ $pod =~ ^[A-Za-z0-9]{1,64}$ ]] || ! command -v runpodctl >/dev/null; then
+        tether_park_note refused "RUNPOD_POD_ID or runpodctl is missing on this box"
+        return 0
+      fi
+      tether_park_note parking "runpodctl pod stop $pod"
+      echo "tether: park-after: the job ended \${TETHER_PA_S} s ago; stopping pod $pod (runpodctl)" >>"$TETHER_A/log"
+      timeout 60 runpodctl pod stop "$pod" >>"$TETHER_A/log" 2>&1 || timeout 60 runpodctl stop pod "$pod" >>"$TETHER_A/log" 2>&1
+      ;;
+  esac
+}
 if [ -z "\${SLURM_JOB_ID:-}" ] && [ -f "$TETHER_A/preempt_watch" ]; then
   read -r TETHER_IMDS TETHER_PSIG <"$TETHER_A/preempt_watch"
   if [[ $TETHER_IMDS =~ ^[0-9]{1,3}(\\.[0-9]{1,3}){3}:[0-9]{1,5}$ ]] && [[ $TETHER_PSIG =~ ^(USR1|USR2|INT|TERM)$ ]]; then
@@ -26223,6 +26321,15 @@ elif [ -n "\${TETHER_TERM:-}" ]; then
 fi
 if [ "$TETHER_RC" -eq 0 ] && [ -z "\${TETHER_TERM:-}" ]; then TETHER_KIND=DONE; else TETHER_KIND=FAILED; fi
 write_marker "$TETHER_RUN_DIR/$TETHER_KIND" "$TETHER_ATTEMPT" "$TETHER_RC" "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED"
+if [ -z "\${SLURM_JOB_ID:-}" ] && [ -z "\${TETHER_CELL:-}" ] && [ -f "$TETHER_A/park_after" ] &&
+  read -r TETHER_PA_S TETHER_PA_HOW TETHER_PA_ADDR <"$TETHER_A/park_after" && [[ $TETHER_PA_S =~ ^[0-9]{2,6}$ ]] &&
+  [[ $TETHER_PA_HOW =~ ^(ec2-shutdown|runpod-stop)$ ]] && [[ $TETHER_PA_ADDR =~ ^[0-9]{1,3}(\\.[0-9]{1,3}){3}:[0-9]{1,5}$ ]]; then
+  # The timer outlives this wrapper: the pane's hangup (and any late signal to the attempt's group) is ignored
+  # before the fork, so the child is never without it.
+  trap '' HUP INT TERM USR1 USR2
+  tether_park_timer </dev/null >/dev/null 2>&1 &
+  disown
+fi
 exit "$TETHER_RC"
 ` };
   }
@@ -28053,6 +28160,7 @@ function fields(r) {
     ...r.maxHoursS ? { max_hours_s: r.maxHoursS } : {},
     ...r.maxCost ? { max_cost: r.maxCost } : {},
     ...r.recovery ? { recovery: recoveryFields(r.recovery) } : {},
+    ...r.parkAfterS ? { park_after_s: r.parkAfterS } : {},
     ...r.policy ? {
       policy: {
         after_verified: r.policy.afterVerified,
@@ -28061,6 +28169,10 @@ function fields(r) {
       }
     } : {}
   };
+}
+function parkAfterOf(o, w) {
+  const s = optInt(o, "park_after_s", w, { min: 10, max: 7 * 86400 });
+  return s !== null ? { parkAfterS: s } : {};
 }
 function policyOf2(o, w) {
   if (o["policy"] === void 0) return {};
@@ -28179,7 +28291,8 @@ function readRegistration(body) {
     maxHoursS: optInt(o, "max_hours_s", w, { min: 1, max: 366 * 86400 }),
     maxCost: optStr(o, "max_cost", w, { max: 16, pattern: MONEY }),
     ...recoveryOf(o, w),
-    ...policyOf2(o, w)
+    ...policyOf2(o, w),
+    ...parkAfterOf(o, w)
   };
   return {
     entry,
@@ -28203,7 +28316,7 @@ function renderRegistration(s, code2) {
   const e = s.entry;
   return [
     registrationMarker(e.runId),
-    `\u{1F6F0}\uFE0F tether run ${code2(e.runId)}, attempt ${e.attempt}, launched ${code2(e.launchedAt)} on ${code2(`${e.user}@${e.host}:${e.port}`)} (host key ${code2(e.hostKeyFingerprint)})` + (e.jump ? ` through jump host ${code2(e.jump.address)} (host key ${code2(e.jump.hostKeyFingerprint)})` : "") + `, run root ${code2(e.runRoot)}, backend ${code2(e.backend)}` + (e.expectedDurationS ? `, expected ${human(e.expectedDurationS)}` : "") + (e.policy ? `; after a verified collect the patrol will ${e.policy.afterVerified} it, as approved through environment ${code2(e.policy.environment)} on workflow run ${code2(String(e.policy.approvingRun.id))}` : "") + ".",
+    `\u{1F6F0}\uFE0F tether run ${code2(e.runId)}, attempt ${e.attempt}, launched ${code2(e.launchedAt)} on ${code2(`${e.user}@${e.host}:${e.port}`)} (host key ${code2(e.hostKeyFingerprint)})` + (e.jump ? ` through jump host ${code2(e.jump.address)} (host key ${code2(e.jump.hostKeyFingerprint)})` : "") + `, run root ${code2(e.runRoot)}, backend ${code2(e.backend)}` + (e.expectedDurationS ? `, expected ${human(e.expectedDurationS)}` : "") + (e.policy ? `; after a verified collect the patrol will ${e.policy.afterVerified} it, as approved through environment ${code2(e.policy.environment)} on workflow run ${code2(String(e.policy.approvingRun.id))}` : "") + (e.parkAfterS ? `; the box parks itself ${human(e.parkAfterS)} after its job ends (park-after, opted into at launch)` : "") + ".",
     "",
     `The patrol finds this run here, without a tether.yml. The entry is signed with the SSH key that launched it (${code2(s.signer)}): the patrol refuses it if anything in it was edited, and a relaunch re-registers it.`,
     registrationBlock(s)
@@ -28702,6 +28815,7 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
       wrapper: WRAPPER,
       ...cfg.attemptFloor ? { attempt_floor: String(cfg.attemptFloor) } : {},
       ...cfg.preemptWatch ? { preempt_watch: `${cfg.preemptWatch.address} ${cfg.preemptWatch.signal}` } : {},
+      ...cfg.parkAfter ? { park_after: `${cfg.parkAfter.seconds} ${cfg.parkAfter.how} ${cfg.parkAfter.address}` } : {},
       ...cfg.slurm ? { sbatch_options: cfg.slurm.sbatchOptions.join("\n"), slurm_conf: cfg.slurm.slurmConf } : {},
       ...cfg.sweep ? {
         cells: cellData(cfg),
@@ -29295,7 +29409,8 @@ async function register(put, o, cfg, conn, session, cred, reporter, launchedBy, 
     maxHoursS: cfg.maxHoursS ?? null,
     maxCost: cfg.maxCost !== void 0 ? moneyText(cfg.maxCost) : null,
     recovery: recoveryTerms2(cfg, releaseId, recovered),
-    policy
+    policy,
+    parkAfterS: cfg.parkAfter?.seconds ?? null
   };
   try {
     const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
@@ -43166,7 +43281,7 @@ async function upOrDestroyed(plan2, deps, instanceId, chosen, tried, left) {
       kind = "gone";
       break;
     }
-    if (s.phase === "failed") {
+    if (s.phase === "failed" || s.phase === "stopped") {
       kind = "never-running";
       break;
     }
@@ -43818,6 +43933,8 @@ function launchInputsOf(cfg, reg, terms, workspace) {
       "max-hours": reg.maxHoursS ? String(reg.maxHoursS) : "",
       // The cost budget goes on at the price the run was launched with (a budget needs a price to count against).
       ...reg.maxCost && reg.hourlyPrice ? { "max-cost": reg.maxCost, "hourly-price": reg.hourlyPrice } : {},
+      // The box parks itself after the job as the first launch opted in (a recorded opt-in goes on with the run).
+      ...reg.parkAfterS ? { "park-after": String(reg.parkAfterS) } : {},
       "on-preempt": "replace",
       "max-recoveries": String(terms.maxRecoveries),
       ...cfg.confirmTimeout ? { "confirm-timeout": cfg.confirmTimeout } : {}

@@ -7,27 +7,27 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-XCVXWXFX.js";
+} from "../chunks/chunk-Q2OAUU52.js";
 import "../chunks/chunk-PH7IAEM6.js";
 import "../chunks/chunk-J4JGH25V.js";
-import "../chunks/chunk-3DJXTK76.js";
+import "../chunks/chunk-PSBPMS7J.js";
 import "../chunks/chunk-RXAKWHHF.js";
-import "../chunks/chunk-D7J4IC4B.js";
-import "../chunks/chunk-LGXK5BGP.js";
+import "../chunks/chunk-AORHWGV6.js";
+import "../chunks/chunk-A6MUPZWO.js";
 import "../chunks/chunk-LQUJYXPP.js";
-import "../chunks/chunk-HSHSRDKB.js";
+import "../chunks/chunk-MZQIMHNK.js";
 import "../chunks/chunk-2RVYMC2G.js";
 import "../chunks/chunk-3A2X7C3T.js";
 import "../chunks/chunk-NMVVBMUM.js";
-import "../chunks/chunk-3GSVAGSV.js";
-import "../chunks/chunk-LY47XC6U.js";
+import "../chunks/chunk-TNEBGXUW.js";
+import "../chunks/chunk-QASOL2U5.js";
 import "../chunks/chunk-5VLTQGDL.js";
-import "../chunks/chunk-R2THE752.js";
+import "../chunks/chunk-GG2JVZPM.js";
 import "../chunks/chunk-ZEYL4QKI.js";
 import "../chunks/chunk-BJTWK57O.js";
 import "../chunks/chunk-C5X3PL2Z.js";
 import "../chunks/chunk-3B7SBFZS.js";
-import "../chunks/chunk-HR2GRAZP.js";
+import "../chunks/chunk-K3DZ3EI6.js";
 import "../chunks/chunk-GMQBEAIE.js";
 import "../chunks/chunk-U6FX2S55.js";
 import "../chunks/chunk-EB3SDZEE.js";

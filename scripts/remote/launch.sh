@@ -53,7 +53,7 @@ start_backend() {
 }
 
 # Filled by read_data from the stdin data lines.
-DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints='' DATA_preempt_watch='' DATA_attempt_floor=''
+DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints='' DATA_preempt_watch='' DATA_park_after='' DATA_attempt_floor=''
 DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array='' DATA_disk_floor=''
 # shellcheck disable=SC2034 # read by backend_start_slurm (scripts/remote/backend_slurm.sh)
 SLURM_EXTRA=()
@@ -294,6 +294,10 @@ main() {
   if [ -n "$DATA_preempt_watch" ]; then
     [[ $DATA_preempt_watch =~ ^[0-9.]{7,15}:[0-9]{1,5}\ (USR1|USR2|INT|TERM)$ ]] || refuse 16 io-error "the preempt watch is not ADDRESS SIGNAL"
     atomic_put "$a/preempt_watch" "$DATA_preempt_watch"$'\n' || refuse 16 io-error "cannot write $a/preempt_watch"
+  fi
+  if [ -n "$DATA_park_after" ]; then
+    [[ $DATA_park_after =~ ^[0-9]{2,6}\ (ec2-shutdown|runpod-stop)\ [0-9.]{7,15}:[0-9]{1,5}$ ]] || refuse 16 io-error "park-after is not SECONDS HOW ADDRESS"
+    atomic_put "$a/park_after" "$DATA_park_after"$'\n' || refuse 16 io-error "cannot write $a/park_after"
   fi
   if [ -f "$RUN_DIR/sweep" ] && [ "$backend" = slurm ]; then
     # A sweep on Slurm: one array job, each task one cell through this attempt's wrapper.

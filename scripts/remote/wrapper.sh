@@ -95,6 +95,62 @@ tether_spot_watch() {
   done
 }
 TETHER_WATCH=''
+
+# park-after (issue 27 §3): with <attempt>/park_after (`SECONDS HOW ADDRESS`, written by launch.sh), once the
+# attempt's marker is written a detached timer waits SECONDS, then parks the box itself, with no account key:
+# `ec2-shutdown` asks the instance metadata first and shuts down only an on-demand instance (a spot one could be
+# terminated, not stopped); `runpod-stop` runs runpodctl with the pod's own key. A newer attempt (a resume or a
+# recovery) or a marker gone cancels it. What it did is in <attempt>/self_park (strict JSON, fixed words).
+tether_park_note() { # STATE DETAIL
+  printf '{"state":"%s","how":"%s","at":"%s","detail":"%s"}\n' "$1" "$TETHER_PA_HOW" "$(now_utc)" "$2" | atomic_write "$TETHER_A/self_park"
+}
+tether_park_timer() {
+  local end left life='' token='' pod
+  end=$(($(date +%s) + TETHER_PA_S))
+  tether_park_note waiting "parks at $(date -u -d "@$end" +%Y-%m-%dT%H:%M:%SZ) unless a newer attempt starts"
+  while left=$((end - $(date +%s))) && ((left > 0)); do
+    sleep $((left < 5 ? left : 5))
+    if [ -e "$TETHER_RUN_DIR/attempts/$((TETHER_ATTEMPT + 1))" ]; then
+      tether_park_note cancelled "attempt $((TETHER_ATTEMPT + 1)) started"
+      return 0
+    fi
+  done
+  if ! [ -f "$TETHER_RUN_DIR/DONE" ] && ! [ -f "$TETHER_RUN_DIR/FAILED" ]; then
+    tether_park_note cancelled "the run's marker is gone"
+    return 0
+  fi
+  case $TETHER_PA_HOW in
+    ec2-shutdown)
+      TETHER_IMDS=$TETHER_PA_ADDR
+      if tether_imds PUT /latest/api/token 'X-aws-ec2-metadata-token-ttl-seconds: 60' && [ "$TETHER_HTTP_STATUS" = 200 ] &&
+        [[ $TETHER_HTTP_BODY =~ ^[A-Za-z0-9_=+/-]{1,200}$ ]]; then
+        token=$TETHER_HTTP_BODY
+      fi
+      if [ -n "$token" ] && tether_imds GET /latest/meta-data/instance-life-cycle "X-aws-ec2-metadata-token: $token" &&
+        [ "$TETHER_HTTP_STATUS" = 200 ] && [[ $TETHER_HTTP_BODY =~ ^(on-demand|spot|scheduled|capacity-block)$ ]]; then
+        life=$TETHER_HTTP_BODY
+      fi
+      if [ "$life" != on-demand ]; then
+        tether_park_note refused "the instance metadata says instance-life-cycle ${life:-unknown}, not on-demand: a shutdown could terminate it"
+        return 0
+      fi
+      tether_park_note parking "sudo -n shutdown -h now"
+      echo "tether: park-after: the job ended ${TETHER_PA_S} s ago; parking this on-demand instance (OS shutdown)" >>"$TETHER_A/log"
+      # shellcheck disable=SC2024 # the log is the attempt's own file: sudo is for the shutdown, not the write
+      sudo -n shutdown -h now >>"$TETHER_A/log" 2>&1 || sudo -n poweroff >>"$TETHER_A/log" 2>&1
+      ;;
+    runpod-stop)
+      pod=${RUNPOD_POD_ID:-$(tr '\0' '\n' </proc/1/environ 2>/dev/null | sed -n 's/^RUNPOD_POD_ID=//p' | head -n 1)}
+      if ! [[ $pod =~ ^[A-Za-z0-9]{1,64}$ ]] || ! command -v runpodctl >/dev/null; then
+        tether_park_note refused "RUNPOD_POD_ID or runpodctl is missing on this box"
+        return 0
+      fi
+      tether_park_note parking "runpodctl pod stop $pod"
+      echo "tether: park-after: the job ended ${TETHER_PA_S} s ago; stopping pod $pod (runpodctl)" >>"$TETHER_A/log"
+      timeout 60 runpodctl pod stop "$pod" >>"$TETHER_A/log" 2>&1 || timeout 60 runpodctl stop pod "$pod" >>"$TETHER_A/log" 2>&1
+      ;;
+  esac
+}
 if [ -z "${SLURM_JOB_ID:-}" ] && [ -f "$TETHER_A/preempt_watch" ]; then
   read -r TETHER_IMDS TETHER_PSIG <"$TETHER_A/preempt_watch"
   if [[ $TETHER_IMDS =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}:[0-9]{1,5}$ ]] && [[ $TETHER_PSIG =~ ^(USR1|USR2|INT|TERM)$ ]]; then
@@ -179,4 +235,13 @@ elif [ -n "${TETHER_TERM:-}" ]; then
 fi
 if [ "$TETHER_RC" -eq 0 ] && [ -z "${TETHER_TERM:-}" ]; then TETHER_KIND=DONE; else TETHER_KIND=FAILED; fi
 write_marker "$TETHER_RUN_DIR/$TETHER_KIND" "$TETHER_ATTEMPT" "$TETHER_RC" "$TETHER_SIGNAL" "$TETHER_STAGE" "$TETHER_FINISHED"
+if [ -z "${SLURM_JOB_ID:-}" ] && [ -z "${TETHER_CELL:-}" ] && [ -f "$TETHER_A/park_after" ] &&
+  read -r TETHER_PA_S TETHER_PA_HOW TETHER_PA_ADDR <"$TETHER_A/park_after" && [[ $TETHER_PA_S =~ ^[0-9]{2,6}$ ]] &&
+  [[ $TETHER_PA_HOW =~ ^(ec2-shutdown|runpod-stop)$ ]] && [[ $TETHER_PA_ADDR =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}:[0-9]{1,5}$ ]]; then
+  # The timer outlives this wrapper: the pane's hangup (and any late signal to the attempt's group) is ignored
+  # before the fork, so the child is never without it.
+  trap '' HUP INT TERM USR1 USR2
+  tether_park_timer </dev/null >/dev/null 2>&1 &
+  disown
+fi
 exit "$TETHER_RC"

@@ -167,6 +167,10 @@ export const INPUTS = {
     help: "launch, with after-verified: the environment with required reviewers this launch's job runs in (environment: in the workflow): approving the launch approves the after-verified action in advance; the patrol reads this workflow run's approvals through GitHub's API before it acts",
     only: 'action',
   },
+  'park-after': {
+    help: "launch, provider aws or runpod: the box parks itself this long after its job ended (e.g. 30m; 10s to 7d), with no account key on it: EC2's OS shutdown of an on-demand instance whose shutdown behaviour is stop (it asks its metadata first), RunPod's runpodctl with the pod's own key (run-root under /workspace); a newer attempt cancels it. It acts without a fresh approval: a recorded opt-in, signed into the registration",
+    kind: 'duration',
+  },
   'preempt-signal': {
     help: "launch, provider aws: on EC2's two-minute spot notice the job gets this signal to checkpoint (USR1, USR2, INT; TERM: only TERM), then TERM 5 s before the notice's time; none: no watch (default USR1)",
     default: 'USR1',
@@ -392,6 +396,7 @@ export const LAUNCH_INPUTS = [
   'max-recoveries',
   'after-verified',
   'approval-environment',
+  'park-after',
   'preempt-signal',
   'metadata-address',
   'run-file',

@@ -54,6 +54,13 @@ export interface LaunchConfig {
    * checked through GitHub's API before the patrol acts; null: none (a person tears down through teardown).
    */
   afterVerified: { verb: 'park' | 'destroy'; environment: string } | null;
+  /**
+   * `park-after` (issue 27 §3): the box parks itself this long after its job ended, without an account key (EC2:
+   * the OS shutdown of an on-demand instance whose shutdown behaviour is stop, the box asking its metadata first;
+   * RunPod: runpodctl with the pod's own key, the run root on the volume disk). A recorded opt-in, signed into the
+   * registration: it acts without a fresh approval, so only a reversible park, only where the disk survives it.
+   */
+  parkAfter: { seconds: number; how: 'ec2-shutdown' | 'runpod-stop'; address: string } | null;
   /** A recovery's new box continues the run's attempt numbering past this (set by the recover phase only). */
   attemptFloor?: number;
   /** EC2's spot-notice watch (provider aws, not Slurm): the metadata address and the signal the job gets; null: none. */
@@ -151,6 +158,35 @@ function afterVerified(inputs: Inputs, provider: ProviderName | undefined, insta
   return { verb, environment };
 }
 
+/** park-after: the providers whose box can park itself reversibly with no account key on it, and how. */
+const SELF_PARK: Partial<Record<ProviderName, 'ec2-shutdown' | 'runpod-stop'>> = { aws: 'ec2-shutdown', runpod: 'runpod-stop' };
+/** RunPod keeps only the volume disk through a stop (the container disk is wiped): the run must live there. */
+const RUNPOD_VOLUME = '/workspace';
+
+function parkAfter(
+  inputs: Inputs,
+  o: { provider: ProviderName | undefined; backend: Backend; sweep: boolean; runRoot: string; workdir: string | undefined },
+): LaunchConfig['parkAfter'] {
+  const seconds = v.duration('park-after', inputs['park-after'], undefined);
+  if (seconds === undefined) return null;
+  if (seconds < 10 || seconds > 7 * 86_400) throw new InputError('park-after', 'is between 10s and 7d');
+  const how = o.provider ? SELF_PARK[o.provider] : undefined;
+  if (!o.provider || !how)
+    throw new InputError(
+      'park-after',
+      `needs provider aws or runpod${o.provider ? `, not ${o.provider}` : ''}: only there can a box park itself reversibly without an account key on it (EC2's OS shutdown, RunPod's pod-scoped runpodctl)`,
+    );
+  if (o.backend === 'slurm') throw new InputError('park-after', "is for a rented box; a Slurm job's node is the scheduler's");
+  if (o.sweep) throw new InputError('park-after', "is not offered for a sweep: the run's queue, not each cell, would have to park the box");
+  const under = (p: string) => p === RUNPOD_VOLUME || p.startsWith(`${RUNPOD_VOLUME}/`);
+  if (how === 'runpod-stop' && (!under(o.runRoot) || (o.workdir !== undefined && o.workdir !== '' && !under(o.workdir))))
+    throw new InputError(
+      'park-after',
+      `on RunPod needs run-root${o.workdir ? ' and workdir' : ''} under ${RUNPOD_VOLUME}: a stop wipes the container disk and keeps only the volume disk, where the checkpoints must be`,
+    );
+  return { seconds, how, address: (inputs['metadata-address'] ?? '').trim() || IMDS };
+}
+
 export const PREEMPT_SIGNALS = ['USR1', 'USR2', 'INT', 'TERM', 'none'] as const;
 export type PreemptSignal = Exclude<(typeof PREEMPT_SIGNALS)[number], 'none'>;
 
@@ -223,6 +259,13 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
     preemptWatch: preemptWatch(inputs, provider, backend),
     onPreempt: onPreempt(inputs, provider, { backend, sweep: !!sweep, syncDir, command, then: inputs['then'] }),
     afterVerified: afterVerified(inputs, provider, instanceId, backend),
+    parkAfter: parkAfter(inputs, {
+      provider,
+      backend,
+      sweep: !!sweep,
+      runRoot: v.remotePath('run-root', inputs['run-root'], DEFAULT_RUN_ROOT),
+      workdir: syncDir ? undefined : (inputs['workdir'] ?? '').trim(),
+    }),
     sync: syncDir ? { dir: syncDir, mode: v.oneOf('sync-mode', inputs['sync-mode'], RELEASE_MODES, 'dir') } : undefined,
     sweep,
     slurm,

@@ -86,6 +86,7 @@ export async function launch(
       wrapper: WRAPPER,
       ...(cfg.attemptFloor ? { attempt_floor: String(cfg.attemptFloor) } : {}),
       ...(cfg.preemptWatch ? { preempt_watch: `${cfg.preemptWatch.address} ${cfg.preemptWatch.signal}` } : {}),
+      ...(cfg.parkAfter ? { park_after: `${cfg.parkAfter.seconds} ${cfg.parkAfter.how} ${cfg.parkAfter.address}` } : {}),
       ...(cfg.slurm ? { sbatch_options: cfg.slurm.sbatchOptions.join('\n'), slurm_conf: cfg.slurm.slurmConf } : {}),
       ...(cfg.sweep
         ? {

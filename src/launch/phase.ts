@@ -289,6 +289,7 @@ async function register(
     maxCost: cfg.maxCost !== undefined ? moneyText(cfg.maxCost) : null,
     recovery: recoveryTerms(cfg, releaseId, recovered),
     policy,
+    parkAfterS: cfg.parkAfter?.seconds ?? null,
   };
   try {
     const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));

@@ -115,7 +115,8 @@ export function awsProvisioner(s: ProvisionSettings): Provisioner {
               'InstanceMarketOptions.SpotOptions.SpotInstanceType': 'one-time',
               'InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior': 'terminate',
             }
-          : {}),
+          : // An OS shutdown stops (parks) an on-demand box, never terminates it: park-after relies on it.
+            { InstanceInitiatedShutdownBehavior: 'stop' }),
       };
       const xml = await ec2(params, `run ${c.instanceType}`);
       const id = /<instancesSet>\s*<item>\s*<instanceId>(i-[0-9a-f]{8,17})<\/instanceId>/.exec(xml)?.[1];
@@ -192,6 +193,7 @@ export function ec2BoxState(xml: string, spotStatus: string | null): BoxState {
       : { phase: 'pending', host: null, port: 22, detail: `${detail}, no public address`, ...extra };
   if (state === 'pending') return { phase: 'pending', host: null, port: 22, detail };
   if (state === 'terminated') return { phase: 'gone', host: null, port: 22, detail, ...extra };
+  if (state === 'stopped' || state === 'stopping') return { phase: 'stopped', host: null, port: 22, detail, ...extra };
   return { phase: 'failed', host: null, port: 22, detail, ...extra };
 }
 

@@ -173,8 +173,11 @@ export interface CreateSpec {
 
 /** A created instance as the provider describes it while it comes up. */
 export interface BoxState {
-  /** pending: on its way; running: up with an address; failed: a state that never leads to running; gone. */
-  phase: 'pending' | 'running' | 'failed' | 'gone';
+  /**
+   * pending: on its way; running: up with an address; stopped: parked (a reversible stop: its disk kept, it does not
+   * come up by itself); failed: another state that never leads to running; gone.
+   */
+  phase: 'pending' | 'running' | 'stopped' | 'failed' | 'gone';
   host: string | null;
   port: number;
   detail: string;

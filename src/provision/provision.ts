@@ -175,7 +175,8 @@ async function upOrDestroyed(
       kind = 'gone';
       break;
     }
-    if (s.phase === 'failed') {
+    // A box that stopped while it was being created does not come up by itself either.
+    if (s.phase === 'failed' || s.phase === 'stopped') {
       kind = 'never-running';
       break;
     }

@@ -221,6 +221,8 @@ function launchInputsOf(cfg: RecoverConfig, reg: Registration, terms: RecoveryTe
       'max-hours': reg.maxHoursS ? String(reg.maxHoursS) : '',
       // The cost budget goes on at the price the run was launched with (a budget needs a price to count against).
       ...(reg.maxCost && reg.hourlyPrice ? { 'max-cost': reg.maxCost, 'hourly-price': reg.hourlyPrice } : {}),
+      // The box parks itself after the job as the first launch opted in (a recorded opt-in goes on with the run).
+      ...(reg.parkAfterS ? { 'park-after': String(reg.parkAfterS) } : {}),
       'on-preempt': 'replace',
       'max-recoveries': String(terms.maxRecoveries),
       ...(cfg.confirmTimeout ? { 'confirm-timeout': cfg.confirmTimeout } : {}),

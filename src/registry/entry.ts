@@ -47,6 +47,8 @@ export interface Registration {
   recovery?: RecoveryTerms | null;
   /** What the patrol does on its own once a collect verified the ended run (issue 27 §3): absent for none. */
   policy?: PolicyTerms | null;
+  /** park-after: the box parks itself this long after its job ended (a recorded opt-in: it acts without a fresh approval). */
+  parkAfterS?: number | null;
 }
 
 /**
@@ -118,6 +120,7 @@ function fields(r: Registration): Record<string, unknown> {
     ...(r.maxHoursS ? { max_hours_s: r.maxHoursS } : {}),
     ...(r.maxCost ? { max_cost: r.maxCost } : {}),
     ...(r.recovery ? { recovery: recoveryFields(r.recovery) } : {}),
+    ...(r.parkAfterS ? { park_after_s: r.parkAfterS } : {}),
     ...(r.policy
       ? {
           policy: {
@@ -128,6 +131,12 @@ function fields(r: Registration): Record<string, unknown> {
         }
       : {}),
   };
+}
+
+/** park_after_s, only when written (an entry from before it existed reads as it was). */
+function parkAfterOf(o: Record<string, unknown>, w: string): { parkAfterS?: number } {
+  const s = optInt(o, 'park_after_s', w, { min: 10, max: 7 * 86_400 });
+  return s !== null ? { parkAfterS: s } : {};
 }
 
 /** The policy block, strictly (absent: none). */
@@ -276,6 +285,7 @@ export function readRegistration(body: string): Sealed {
     maxCost: optStr(o, 'max_cost', w, { max: 16, pattern: MONEY }),
     ...recoveryOf(o, w),
     ...policyOf(o, w),
+    ...parkAfterOf(o, w),
   };
   return {
     entry,
@@ -315,6 +325,7 @@ export function renderRegistration(s: Sealed, code: (text: string) => string): s
       (e.policy
         ? `; after a verified collect the patrol will ${e.policy.afterVerified} it, as approved through environment ${code(e.policy.environment)} on workflow run ${code(String(e.policy.approvingRun.id))}`
         : '') +
+      (e.parkAfterS ? `; the box parks itself ${human(e.parkAfterS)} after its job ends (park-after, opted into at launch)` : '') +
       '.',
     '',
     `The patrol finds this run here, without a tether.yml. The entry is signed with the SSH key that launched it (${code(s.signer)}): ` +

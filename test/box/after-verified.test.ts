@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -10,6 +10,7 @@ import { SpotLab } from '../harness/spot-lab.ts';
 import { waitFor } from '../harness/sh.ts';
 import { collectPhase } from '../harness/phases.ts';
 import { captureReporter } from '../harness/reporter.ts';
+import { checkedPid, signalPid } from '../harness/pids.ts';
 
 /**
  * The meter stops when the work is done (issue 27 §3): a run launched with `after-verified: destroy` through an
@@ -159,4 +160,80 @@ describe('after-verified destroy: the patrol stops the meter on its own proof an
     // The GitHub double's own answers followed GitHub's published description.
     expect(gh.responseErrors).toEqual([]);
   }, 240_000);
+});
+
+describe('park-after: the box parks itself after its job, with no account key on it', () => {
+  const HARNESS = join(import.meta.dirname, '..', 'harness');
+  /** The metadata double on the box's own loopback (never 169.254.169.254), answering this life cycle; its PID. */
+  const imdsOn = (id: string, life: string) => {
+    const box = lab.box(id).box!;
+    const pid = Number(
+      box.sh(`nohup /usr/bin/python3 ${join(HARNESS, 'imds-double.py')} 18081 ${box.home}/no-notice ${life} </dev/null >/dev/null 2>&1 & echo $!`).trim(),
+    );
+    expect(pid).toBeGreaterThan(1);
+    return pid;
+  };
+  const stop = (pid: number) => void signalPid(pid, 'SIGTERM');
+  const job = { command: '/usr/bin/python3 train.py', env: 'STEP_S=0.05\nTOTAL_STEPS=4\nSAVE_EVERY=2' };
+
+  it('an on-demand EC2 box shuts itself down park-after its job ended, and EC2 says stopped (its disk kept)', async () => {
+    const at = `issue:${gh.addIssue('Park after')}`;
+    const id = await lab.start('pa-demand', at, {
+      code: lab.code('pa1'),
+      ...job,
+      spot: false,
+      inputs: { 'park-after': '10s', 'metadata-address': '127.0.0.1:18081' },
+    });
+    const pid = imdsOn(id, 'on-demand');
+    try {
+      const reg = [...gh.comments.values()].find((c) => c.body.includes('tether:registration pa-demand '));
+      expect(reg?.body).toContain('the box parks itself 10s after its job ends (park-after, opted into at launch)');
+      const dir = lab.runDir(id, 'pa-demand');
+      await waitFor('the job to finish', () => existsSync(`${dir}/DONE`), 60_000);
+      const ended = Date.now();
+      expect(readFileSync(`${dir}/attempts/1/park_after`, 'utf8')).toBe('10 ec2-shutdown 127.0.0.1:18081\n');
+      await waitFor('the park timer to start', () => existsSync(`${dir}/attempts/1/self_park`), 10_000).catch((e) => {
+        throw new Error(
+          `${e}: ${spawnSync('ls', ['-la', `${dir}/attempts/1`], { encoding: 'utf8' }).stdout} ${existsSync(`${dir}/attempts/1/park_err`) ? readFileSync(`${dir}/attempts/1/park_err`, 'utf8') : ''}`,
+        );
+      });
+      expect(JSON.parse(readFileSync(`${dir}/attempts/1/self_park`, 'utf8'))).toMatchObject({ state: 'waiting', how: 'ec2-shutdown' });
+      const power = `${lab.box(id).box!.home}/.tether-power`;
+      await waitFor('the box to shut itself down', () => existsSync(power), 40_000);
+      // Not before park-after had passed since the job ended.
+      expect(Date.now() - ended).toBeGreaterThanOrEqual(8_000);
+      expect(readFileSync(power, 'utf8')).toContain('shutdown -h now');
+      expect(JSON.parse(readFileSync(`${dir}/attempts/1/self_park`, 'utf8'))).toMatchObject({ state: 'parking', how: 'ec2-shutdown' });
+      expect(readFileSync(`${dir}/attempts/1/log`, 'utf8')).toMatch(/park-after: the job ended 10 s ago; parking this on-demand instance/);
+      // The patrol's next description of it: EC2 stopped it as its shutdown behavior says (tether's provision set stop).
+      const t = await lab.patrol(at, 'pa-demand');
+      expect(lab.box(id).state).toBe('stopped');
+      expect(t.body).toMatch(/📟 `pa-demand`: `aws` says instance `i-[0-9a-f]+` is stopped/);
+    } finally {
+      stop(pid);
+    }
+  }, 120_000);
+
+  it('a spot box is never shut down (a shutdown could terminate it): the box records the refusal', async () => {
+    const at = `issue:${gh.addIssue('Park after, spot')}`;
+    const id = await lab.start('pa-spot', at, { code: lab.code('pa2'), ...job, inputs: { 'park-after': '10s', 'metadata-address': '127.0.0.1:18081' } });
+    const pid = imdsOn(id, 'spot');
+    try {
+      const dir = lab.runDir(id, 'pa-spot');
+      await waitFor('the job to finish', () => existsSync(`${dir}/DONE`), 60_000);
+      await waitFor(
+        'the park timer to decide',
+        () => existsSync(`${dir}/attempts/1/self_park`) && /refused/.test(readFileSync(`${dir}/attempts/1/self_park`, 'utf8')),
+        40_000,
+      );
+      expect(JSON.parse(readFileSync(`${dir}/attempts/1/self_park`, 'utf8'))).toMatchObject({
+        state: 'refused',
+        detail: 'the instance metadata says instance-life-cycle spot, not on-demand: a shutdown could terminate it',
+      });
+      expect(existsSync(`${lab.box(id).box!.home}/.tether-power`)).toBe(false);
+      expect(lab.box(id).state).toBe('running');
+    } finally {
+      stop(pid);
+    }
+  }, 120_000);
 });

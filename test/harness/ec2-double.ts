@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -21,7 +21,9 @@ export interface Ec2Instance {
   id: string;
   type: string;
   image: string;
-  state: 'pending' | 'running' | 'shutting-down' | 'terminated';
+  state: 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopped';
+  /** InstanceInitiatedShutdownBehavior: what an OS shutdown on the box does (the box's poweroff stand-in writes ~/.tether-power). */
+  shutdownBehavior: 'stop' | 'terminate';
   box: Box | null;
   userData: string;
   tags: Record<string, string>;
@@ -106,8 +108,14 @@ export class Ec2Double {
       const tags: Record<string, string> = {};
       for (let n = 1; q.has(`TagSpecification.1.Tag.${n}.Key`); n++)
         tags[q.get(`TagSpecification.1.Tag.${n}.Key`)!] = q.get(`TagSpecification.1.Tag.${n}.Value`) ?? '';
+      const behavior = q.get('InstanceInitiatedShutdownBehavior') ?? (q.get('InstanceMarketOptions.MarketType') === 'spot' ? 'terminate' : 'stop');
+      if (behavior !== 'stop' && behavior !== 'terminate')
+        return error(400, 'InvalidParameterValue', `Invalid value '${behavior}' for InstanceInitiatedShutdownBehavior`);
+      if (behavior === 'stop' && q.get('InstanceMarketOptions.MarketType') === 'spot')
+        return error(400, 'InvalidParameterCombination', 'A one-time Spot Instance cannot be stopped: its shutdown behavior must be terminate');
       const id = `i-${(++this.seq).toString(16).padStart(17, '0')}`;
       const inst: Ec2Instance = {
+        shutdownBehavior: behavior,
         id,
         type,
         image,
@@ -172,6 +180,11 @@ export class Ec2Double {
     const inst = this.instances.get(id);
     if (!inst) return error(400, 'InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
     if (action === 'DescribeInstances') {
+      // The box shut itself down (its poweroff stand-in ran): EC2 stops or terminates it as its behavior says.
+      if (inst.state === 'running' && inst.box && existsSync(join(inst.box.home, '.tether-power'))) {
+        inst.state = inst.shutdownBehavior === 'stop' ? 'stopped' : 'terminated';
+        inst.stateReason = 'Client.InstanceInitiatedShutdown';
+      }
       if (this.describeFailures > 0) {
         this.describeFailures--;
         return error(503, 'Unavailable', 'The service is unavailable. Please try again shortly.');

@@ -2,8 +2,9 @@
 
 PUT /latest/api/token with X-aws-ec2-metadata-token-ttl-seconds (1-21600) answers a token; GET
 /latest/meta-data/spot/instance-action with that token answers 404 until NOTICE_FILE exists, then its JSON
-(EC2's form: {"action": "terminate", "time": "2026-...Z"}). Without a valid token: 401, as IMDSv2 does.
-Every request is appended to NOTICE_FILE.requests. Args: PORT NOTICE_FILE.
+(EC2's form: {"action": "terminate", "time": "2026-...Z"}); GET /latest/meta-data/instance-life-cycle answers
+LIFE_CYCLE (on-demand, spot, ...). Without a valid token: 401, as IMDSv2 does. Every request is appended to
+NOTICE_FILE.requests. Args: PORT NOTICE_FILE [LIFE_CYCLE, default on-demand].
 """
 import http.server
 import os
@@ -12,6 +13,7 @@ import sys
 
 PORT = int(sys.argv[1])
 NOTICE = sys.argv[2]
+LIFE = sys.argv[3] if len(sys.argv) > 3 else "on-demand"
 TOKEN = secrets.token_urlsafe(24)
 
 
@@ -40,6 +42,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.note()
         if self.headers.get("X-aws-ec2-metadata-token") != TOKEN:
             return self.answer(401)
+        if self.path == "/latest/meta-data/instance-life-cycle":
+            return self.answer(200, LIFE.encode())
         if self.path != "/latest/meta-data/spot/instance-action" or not os.path.exists(NOTICE):
             return self.answer(404)
         with open(NOTICE, "rb") as f:

@@ -68,10 +68,20 @@ export class SpotLab {
   async start(
     run: string,
     at: string,
-    o: { code: string; command: string; env: string; commit?: string; inputs?: Record<string, string>; launchEnv?: Record<string, string> },
+    o: {
+      code: string;
+      command: string;
+      env: string;
+      commit?: string;
+      inputs?: Record<string, string>;
+      launchEnv?: Record<string, string>;
+      /** false: an on-demand box (default: spot). */
+      spot?: boolean;
+    },
   ): Promise<string> {
     const p = captureReporter();
-    if ((await provisionPhase({ ...this.rent(), 'run-id': run, 'ssh-key-path': this.key }, EC2_ENV, p, this.work)) !== 0) throw new Error(p.errors.join('\n'));
+    const rent = { ...this.rent(), ...(o.spot === false ? { spot: 'false' } : {}) };
+    if ((await provisionPhase({ ...rent, 'run-id': run, 'ssh-key-path': this.key }, EC2_ENV, p, this.work)) !== 0) throw new Error(p.errors.join('\n'));
     const l = captureReporter();
     const code = await launchPhase(
       {

@@ -225,6 +225,33 @@ describe('after-verified at launch: only where the patrol can act, signed with t
     expect(refusal(() => parseLaunch({ ...base, 'after-verified': 'destroy', 'approval-environment': 'a\nb' }))).toMatch(/is not an environment name/);
     expect(refusal(() => parseLaunch({ ...base }))).toMatch(/'approval-environment': is read only with after-verified/);
   });
+  it('park-after: only a reversible park with no account key on the box, where the disk survives it', () => {
+    const pa = { 'run-id': 'r1', command: 'python train.py', provider: 'aws', 'instance-id': 'i-0123456789abcdef0' };
+    expect(parseLaunch({ ...pa, 'park-after': '30m' }).parkAfter).toEqual({ seconds: 1800, how: 'ec2-shutdown', address: '169.254.169.254:80' });
+    expect(parseLaunch({ ...pa, 'park-after': '10s', 'metadata-address': '127.0.0.1:18081' }).parkAfter).toMatchObject({ address: '127.0.0.1:18081' });
+    expect(parseLaunch({ ...pa, provider: 'runpod', 'instance-id': 'pod1', 'park-after': '1h', 'run-root': '/workspace/.tether' }).parkAfter).toMatchObject({
+      how: 'runpod-stop',
+    });
+    expect(parseLaunch(pa).parkAfter).toBeNull();
+    expect(refusal(() => parseLaunch({ ...pa, 'park-after': '5s' }))).toMatch(/between 10s and 7d/);
+    expect(refusal(() => parseLaunch({ ...pa, provider: 'lambda', 'instance-id': 'x', 'park-after': '1h' }))).toMatch(
+      /needs provider aws or runpod, not lambda/,
+    );
+    expect(refusal(() => parseLaunch({ ...pa, provider: '', 'instance-id': '', 'park-after': '1h' }))).toMatch(/needs provider aws or runpod:/);
+    expect(refusal(() => parseLaunch({ ...pa, provider: 'runpod', 'instance-id': 'pod1', 'park-after': '1h' }))).toMatch(/run-root under \/workspace/);
+    expect(
+      refusal(() => parseLaunch({ ...pa, provider: 'runpod', 'instance-id': 'pod1', 'park-after': '1h', 'run-root': '/workspace/t', workdir: '/root/code' })),
+    ).toMatch(/run-root and workdir under \/workspace/);
+    expect(refusal(() => parseLaunch({ ...pa, 'park-after': '1h', cells: 'a: python a.py\nb: python b.py', command: '' }))).toMatch(/not offered for a sweep/);
+    // Signed into the registration; an older entry without it reads as it was.
+    const pair = ssh2.utils.generateKeyPairSync('ed25519') as unknown as { private: string };
+    const cred = loadCredential({ kind: 'content', text: pair.private });
+    const entry = { ...ENTRY, parkAfterS: 1800 };
+    const body = renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, (x) => x);
+    expect(body).toContain('the box parks itself 30m after its job ends (park-after, opted into at launch)');
+    expect(verifiedRegistration(body, cred)).toMatchObject({ entry: { parkAfterS: 1800 } });
+    expect('parkAfterS' in readRegistration(renderRegistration({ entry: ENTRY, ...sign(cred, signedBytes(ENTRY)) }, (x) => x)).entry).toBe(false);
+  });
   it('the approving run comes from the runner: outside a workflow run there is nothing to check', () => {
     const privateKey = (ssh2.utils.generateKeyPairSync('ed25519') as unknown as { private: string }).private;
     const inputs = { ...base, 'after-verified': 'destroy', host: '10.0.0.2', 'host-key-fingerprint': FP, 'ssh-key': privateKey, 'report-to': 'issue:3' };

@@ -1,0 +1,258 @@
+import { createRequire as __tether_cr } from 'node:module';
+import { fileURLToPath as __tether_fu } from 'node:url';
+import { dirname as __tether_dn } from 'node:path';
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
+import {
+  SYNC_RECORD,
+  parseRecord,
+  standing,
+  versionDir
+} from "./chunk-I2G5HI7H.js";
+import "./chunk-CHVTQVPC.js";
+import {
+  provisionPhase
+} from "./chunk-TBWCWMSI.js";
+import "./chunk-3WAZ7BC7.js";
+import {
+  describeTwice
+} from "./chunk-CQH4KROC.js";
+import {
+  launchPhase,
+  packRelease
+} from "./chunk-QZCKV6WB.js";
+import "./chunk-T6O3CDSP.js";
+import "./chunk-TNPW6QEE.js";
+import "./chunk-OWBPA4XH.js";
+import "./chunk-KFGKGXAR.js";
+import {
+  parseLaunchPhase,
+  parseProvision,
+  withProvision
+} from "./chunk-AORHWGV6.js";
+import {
+  PHASE_INPUTS,
+  withDefaults
+} from "./chunk-A6MUPZWO.js";
+import "./chunk-LQUJYXPP.js";
+import {
+  awsFromEnv,
+  providerModule
+} from "./chunk-MZQIMHNK.js";
+import "./chunk-2RVYMC2G.js";
+import "./chunk-3A2X7C3T.js";
+import {
+  code,
+  inert
+} from "./chunk-NMVVBMUM.js";
+import {
+  verifiedRegistration
+} from "./chunk-TNEBGXUW.js";
+import "./chunk-QASOL2U5.js";
+import "./chunk-5VLTQGDL.js";
+import "./chunk-GG2JVZPM.js";
+import "./chunk-ZEYL4QKI.js";
+import "./chunk-BJTWK57O.js";
+import {
+  loadCredential
+} from "./chunk-C5X3PL2Z.js";
+import {
+  InputError
+} from "./chunk-3B7SBFZS.js";
+import "./chunk-K3DZ3EI6.js";
+import "./chunk-GMQBEAIE.js";
+import "./chunk-U6FX2S55.js";
+import "./chunk-EB3SDZEE.js";
+import "./chunk-UOEFC6VY.js";
+import "./chunk-TVYL3LYN.js";
+import "./chunk-EPCPIVQ4.js";
+import "./chunk-R3K6G2KB.js";
+
+// src/recover/phase.ts
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+var Refusal = class extends Error {
+};
+async function recoverPhase(cfg, ctx, tuning = {}) {
+  const { reporter } = ctx;
+  const t0 = Date.now();
+  try {
+    const plan = await planRecovery(cfg, ctx, tuning.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))));
+    reporter.info(`recover: ${plan.said}; rent a box of the same spec at ${plan.reg.provider}`);
+    const provisioned = await provisionPhase(plan.provision, ctx, tuning.provision ?? {});
+    if (provisioned !== 0) {
+      reporter.output("result", "failed");
+      reporter.error(`recover: no new box for ${cfg.runId} (provision's own errors above); the run stays preempted`);
+      return provisioned;
+    }
+    const launch = parseLaunchPhase(withProvision(plan.launchInputs, ctx.env), ctx.env);
+    launch.recovery = plan.recovery;
+    launch.policy = plan.reg.policy ?? null;
+    const launched = await launchPhase(launch, ctx);
+    if (launched !== 0) {
+      reporter.output("result", "failed");
+      reporter.error(
+        `recover: ${launch.launch.provider} instance ${launch.launch.instanceId} was rented for ${cfg.runId}, but the job did not start there (above): it bills with nothing behind it; tear it down, or run recover again`
+      );
+      return launched;
+    }
+    reporter.output("result", "recovered");
+    reporter.output("recover-ms", String(Date.now() - t0));
+    reporter.summary(
+      `### \u{1FA82} tether recovered ${code(cfg.runId)} onto a new box
+
+${inert(plan.said)}. Attempt ${plan.recovery.attemptFloor + 1} runs the identical command on ${code(launch.launch.provider ?? "")} instance ${code(launch.launch.instanceId ?? "")}` + (plan.recovery.restore ? `, from ${code(plan.recovery.restore.path)} (step ${plan.recovery.restore.step ?? "unknown"}, sha256 ${code(plan.recovery.restore.sha256.slice(0, 12))}\u2026), restored from this runner's sync.` : ", from scratch: the patrol had synced no verified checkpoint of it.") + ` Recovery ${plan.recovery.recoveries} of ${plan.max}. The preempted instance ${code(plan.reg.instanceId ?? "")} is listed, never destroyed here.`
+    );
+    return 0;
+  } catch (err) {
+    if (!(err instanceof Refusal)) throw err;
+    reporter.output("result", "refused");
+    reporter.summary(`### \u26D4 tether recover of ${code(cfg.runId)}: not recovered
+
+${inert(err.message)}`);
+    reporter.error(`recover refused: ${err.message}`);
+    return 1;
+  }
+}
+async function planRecovery(cfg, ctx, sleep) {
+  const { ports, env } = ctx;
+  const { reg, terms } = await recoveryTerms(cfg, ctx);
+  const provInputs = withDefaults("provision", { ...pick(cfg.inputs, PROVISION_KEYS), "run-id": cfg.runId });
+  const provision = { ...parseProvision(provInputs, env), store: null };
+  if (provision.provider !== reg.provider)
+    throw new InputError("provider", `is ${provision.provider}, but ${cfg.runId} was rented at ${reg.provider}: a recovery rents the same spec`);
+  const word = await providerSays(reg, provision, env, cfg.confirmMs, sleep);
+  const names = (xs) => [...xs].sort().join(", ") || "none";
+  if (names(cfg.env.map(([n]) => n)) !== names(terms.envNames))
+    throw new InputError("env", `names ${names(cfg.env.map(([n]) => n))}; ${cfg.runId} launched with ${names(terms.envNames)}`);
+  if (names(cfg.secretNames) !== names(terms.secretNames))
+    throw new InputError("secrets", `names ${names(cfg.secretNames)}; ${cfg.runId} launched with ${names(terms.secretNames)}`);
+  const release = packRelease(terms.syncDir, terms.syncMode, ports.workspace);
+  if (release.id !== terms.release)
+    throw new Refusal(
+      `${terms.syncDir} packs to release ${release.id}, but ${cfg.runId} launched with ${terms.release}: check out commit ${reg.commit ?? "(not recorded)"} and recover again`
+    );
+  const launchInputs = launchInputsOf(cfg, reg, terms, ports.workspace);
+  parseLaunchPhase(
+    {
+      ...launchInputs,
+      "from-provision": "",
+      host: "192.0.2.1",
+      "host-key-fingerprint": `SHA256:${"A".repeat(43)}`,
+      provider: reg.provider,
+      "instance-id": reg.instanceId
+    },
+    env
+  );
+  return {
+    reg,
+    said: `${reg.provider} says it preempted instance ${reg.instanceId} (${word.preempted}; read twice), now ${word.phase}`,
+    max: terms.maxRecoveries,
+    provision,
+    launchInputs,
+    recovery: {
+      attemptFloor: reg.attempt,
+      restore: newestVerified(resolve(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId),
+      recoveries: terms.recoveries + 1,
+      previous: [...terms.previous, { provider: reg.provider, instanceId: reg.instanceId, attempt: reg.attempt }].slice(-20)
+    }
+  };
+}
+async function recoveryTerms(cfg, ctx) {
+  const store = ctx.ports.statusStore?.(cfg.store);
+  if (!store?.registered || !store.register) throw new InputError("report-to", "needs the GitHub API, which only the action has");
+  const cred = loadCredential(cfg.store.signingKey);
+  const found = (await store.registered()).filter((f) => f.runId === cfg.runId);
+  if (!found.length) throw new Refusal(`${cfg.runId} is not registered where report-to points`);
+  const v = verifiedRegistration(found[0].body, cred);
+  if ("why" in v) throw new Refusal(`the registration of ${cfg.runId} is refused: ${v.why}`);
+  const reg = v.entry;
+  const terms = reg.recovery;
+  if (!terms) throw new Refusal(`${cfg.runId} launched with on-preempt: wait; it is shown as preempted and not recovered (relaunch it by hand)`);
+  if (terms.recoveries >= terms.maxRecoveries)
+    throw new Refusal(`${cfg.runId} was recovered ${terms.recoveries} times, its max-recoveries: it stays preempted`);
+  if (!reg.provider || !reg.instanceId) throw new Refusal(`the registration of ${cfg.runId} names no provider instance to ask about`);
+  return { reg, terms };
+}
+async function providerSays(reg, provision, env, confirmMs, sleep) {
+  const p = providerModule(reg.provider).provision.make({
+    apiKey: provision.apiKey,
+    aws: provision.awsRegion ? awsFromEnv(provision.awsRegion, env, provision.subnet, provision.securityGroup) : null,
+    apiUrl: provision.apiUrl,
+    callTimeoutMs: 2e4,
+    log: () => void 0
+  });
+  const word = await describeTwice(p, reg.instanceId, confirmMs, sleep);
+  if (!word.preempted)
+    throw new Refusal(
+      `${reg.provider} does not say it preempted instance ${reg.instanceId} (${word.unconfirmed ?? `${word.phase}: ${word.detail}`}): nothing is recovered on a guess`
+    );
+  if (word.phase === "running")
+    throw new Refusal(
+      `${reg.provider} says it is taking instance ${reg.instanceId} (${word.preempted}) but it still runs: the job may still be saving; recover once the provider has taken it`
+    );
+  return { preempted: word.preempted, phase: word.phase };
+}
+function launchInputsOf(cfg, reg, terms, workspace) {
+  return strings(
+    withDefaults("launch", {
+      ...pick(cfg.inputs, [
+        "ssh-key",
+        "ssh-key-path",
+        "connect-timeout",
+        "report-to",
+        "github-token",
+        "secrets",
+        "env",
+        "audit",
+        "require-gpu",
+        "preempt-signal",
+        "metadata-address"
+      ]),
+      "from-provision": join(workspace, `tether-provision-${cfg.runId}.json`),
+      "run-id": cfg.runId,
+      command: terms.command,
+      then: terms.then ?? "",
+      checkpoints: terms.checkpoints.join("\n"),
+      "sync-dir": terms.syncDir,
+      "sync-mode": terms.syncMode,
+      backend: reg.backend,
+      "run-root": reg.runRoot,
+      resume: "true",
+      commit: reg.commit ?? "",
+      "expected-duration": reg.expectedDurationS ? String(reg.expectedDurationS) : "",
+      "max-hours": reg.maxHoursS ? String(reg.maxHoursS) : "",
+      // The cost budget goes on at the price the run was launched with (a budget needs a price to count against).
+      ...reg.maxCost && reg.hourlyPrice ? { "max-cost": reg.maxCost, "hourly-price": reg.hourlyPrice } : {},
+      // The box parks itself after the job as the first launch opted in (a recorded opt-in goes on with the run).
+      ...reg.parkAfterS ? { "park-after": String(reg.parkAfterS) } : {},
+      "on-preempt": "replace",
+      "max-recoveries": String(terms.maxRecoveries),
+      ...cfg.confirmTimeout ? { "confirm-timeout": cfg.confirmTimeout } : {}
+    })
+  );
+}
+var PROVISION_KEYS = PHASE_INPUTS.provision.filter(
+  (n) => PHASE_INPUTS.recover.includes(n) && n !== "report-to" && n !== "github-token"
+);
+var strings = (o) => Object.fromEntries(Object.entries(o).map(([k, x]) => [k, x ?? ""]));
+var pick = (inputs, keys) => Object.fromEntries(keys.filter((k) => (inputs[k] ?? "") !== "").map((k) => [k, inputs[k]]));
+function newestVerified(dir, runId) {
+  const file = join(dir, SYNC_RECORD);
+  if (!existsSync(file)) return null;
+  let record;
+  try {
+    record = parseRecord(readFileSync(file, "utf8"), runId);
+  } catch (err) {
+    throw new Refusal(`the sync record ${file} is unreadable (${err.message}): the restore source cannot be trusted`);
+  }
+  const e = standing(record).newest;
+  if (!e) return null;
+  const source = join(dir, versionDir(e), e.path);
+  if (!existsSync(source)) throw new Refusal(`the sync record names ${e.path} (verified) but ${source} is not on this runner`);
+  return { source, path: e.path, bytes: e.bytes, sha256: e.sha256, step: e.step };
+}
+export {
+  recoverPhase
+};
