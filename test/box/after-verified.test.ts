@@ -167,11 +167,10 @@ describe('park-after: the box parks itself after its job, with no account key on
   /** The metadata double on the box's own loopback (never 169.254.169.254), answering this life cycle; its PID. */
   const imdsOn = (id: string, life: string) => {
     const box = lab.box(id).box!;
-    const pid = Number(
-      box.sh(`nohup /usr/bin/python3 ${join(HARNESS, 'imds-double.py')} 18081 ${box.home}/no-notice ${life} </dev/null >/dev/null 2>&1 & echo $!`).trim(),
+    return checkedPid(
+      box.sh(`nohup /usr/bin/python3 ${join(HARNESS, 'imds-double.py')} 18081 ${box.home}/no-notice ${life} </dev/null >/dev/null 2>&1 & echo $!`),
+      'the metadata double',
     );
-    expect(pid).toBeGreaterThan(1);
-    return pid;
   };
   const stop = (pid: number) => void signalPid(pid, 'SIGTERM');
   const job = { command: '/usr/bin/python3 train.py', env: 'STEP_S=0.05\nTOTAL_STEPS=4\nSAVE_EVERY=2' };
