@@ -248,7 +248,7 @@ var init_inputs = __esm({
         required: ["recover"]
       },
       "on-preempt": {
-        help: "launch: what happens when the provider says it preempted the box: wait (default: shown, nothing done) or replace (the patrol dispatches recover-workflow, which rents a new box of the same spec, restores the newest synced checkpoint and resumes); replace needs sync-dir, report-to and a provider whose preemption signature is verified (aws, vastai)",
+        help: "launch: what happens when the provider says it preempted the box: wait (default: shown, nothing done) replace (the patrol dispatches recover-workflow, which rents a new box of the same spec, restores the newest synced checkpoint and resumes; needs sync-dir, report-to and a provider whose preemption signature is verified: aws, vastai) or restart-instance (vastai: recover starts the same instance again with a new bid, its disk kept, and resumes the recorded work there)",
         default: "wait"
       },
       "max-recoveries": {
@@ -1980,6 +1980,10 @@ var init_slurm = __esm({
 function onPreempt(inputs, provider, o) {
   const policy = oneOf("on-preempt", inputs["on-preempt"], ON_PREEMPT, "wait");
   const maxRecoveries = number("max-recoveries", inputs["max-recoveries"], 3, 1, 20);
+  if (policy === "restart-instance") {
+    const why = !provider ? "needs provider (and instance-id): the instance to start again" : !RESTARTABLE.includes(provider) ? `is not offered for provider ${provider}: ${provider === "aws" ? "EC2 restarts a stopped spot instance only by itself" : "tether cannot start its preempted instance again"} (replace rents a new box)` : o.backend === "slurm" ? "is for a rented box: on Slurm, preemption is Slurm's (requeue: true recovers it)" : null;
+    if (why) throw new InputError("on-preempt", `restart-instance ${why}`);
+  }
   if (policy === "replace") {
     const why = !provider ? "needs provider (and instance-id): the provider whose word says the box was preempted" : PREEMPTION_SIGNATURE[provider] !== "verified" ? `is not offered for provider ${provider}: ${PREEMPTION_SIGNATURE[provider] === "unverified" ? "its preemption signature is not verified, so only wait is" : "it rents no spot boxes tether can tell preempted"}` : o.backend === "slurm" ? "is for a rented box: on Slurm, preemption is Slurm's (requeue: true recovers it)" : o.sweep ? "is not offered for a sweep yet: each cell would need its own restore" : !o.syncDir ? "needs sync-dir: a recovery ships the same code to the new box itself (a workdir filled by hand would not be there)" : o.command.length > RECOVERY_COMMAND_MAX || (o.then ?? "").length > RECOVERY_COMMAND_MAX ? `needs a command (and then) of at most ${RECOVERY_COMMAND_MAX} characters, signed into the registration for the new box (put long scripts in a file)` : null;
     if (why) throw new InputError("on-preempt", `replace ${why}`);
@@ -2184,7 +2188,7 @@ function budgets(inputs) {
   const maxHoursS = duration("max-hours", inputs["max-hours"], void 0);
   return { hourlyPrice, maxHoursS, maxCost };
 }
-var BACKENDS, RELEASE_MODES, IMDS, ON_PREEMPT, SELF_PARK, RUNPOD_VOLUME, PREEMPT_SIGNALS;
+var BACKENDS, RELEASE_MODES, IMDS, ON_PREEMPT, RESTARTABLE, SELF_PARK, RUNPOD_VOLUME, PREEMPT_SIGNALS;
 var init_launch = __esm({
   "src/config/launch.ts"() {
     "use strict";
@@ -2200,7 +2204,8 @@ var init_launch = __esm({
     BACKENDS = BACKEND_NAMES;
     RELEASE_MODES = ["dir", "git-head"];
     IMDS = "169.254.169.254:80";
-    ON_PREEMPT = ["wait", "replace"];
+    ON_PREEMPT = ["wait", "replace", "restart-instance"];
+    RESTARTABLE = ["vastai"];
     SELF_PARK = { aws: "ec2-shutdown", runpod: "runpod-stop" };
     RUNPOD_VOLUME = "/workspace";
     PREEMPT_SIGNALS = ["USR1", "USR2", "INT", "TERM", "none"];
@@ -2216,7 +2221,6 @@ function parseRecover(given, env) {
   const key = parseKeySource(inputs, env);
   if (key.kind === "agent") throw new InputError("ssh-key", "recover checks and re-signs the registration with the SSH key: give ssh-key or ssh-key-path");
   const syncDest = (inputs["sync-dest"] ?? "").trim();
-  if (!syncDest) throw new InputError("sync-dest", "is required: the patrol's sync directory on this runner, where the run's verified checkpoints are");
   plainPath("sync-dest", syncDest);
   const t = duration("preempt-confirm", inputs["preempt-confirm"], 5) ?? 5;
   if (t < 1 || t > 60) throw new InputError("preempt-confirm", `${show(inputs["preempt-confirm"] ?? "")} is outside 1s to 60s`);
@@ -27510,6 +27514,10 @@ function vastProvisioner(s) {
     return a.body;
   };
   return {
+    async restart(id, bid) {
+      await ask2("PUT", `/instances/bid_price/${encodeURIComponent(id)}/`, `raise the bid of ${id}`, { client_id: "me", price: bid });
+      await ask2("PUT", `/instances/${encodeURIComponent(id)}/`, `start ${id}`, { state: "running" });
+    },
     async prepareKey(publicKey) {
       const list2 = await ask2("GET", "/ssh/", "list ssh keys");
       const mine = strictly4("list ssh keys", () => {
@@ -28216,7 +28224,9 @@ function recoveryTerms(o, w) {
   if (o["recovery"] === void 0) return null;
   const r = obj(o["recovery"], `${w}.recovery`);
   const x = `${w}.recovery`;
-  if (str(r, "on_preempt", x, { max: 16 }) !== "replace") throw new BoxDataError(`${x}.on_preempt is not replace`);
+  const policy = str(r, "on_preempt", x, { max: 16 });
+  if (policy !== "replace" && policy !== "restart-instance") throw new BoxDataError(`${x}.on_preempt is not replace or restart-instance`);
+  const replace = policy === "replace";
   const names2 = (k) => arr(r, k, x, 64).map((n, i) => {
     if (typeof n !== "string" || !ENV_NAME.test(n)) throw new BoxDataError(`${x}.${k}[${i}] is not a variable name`);
     return n;
@@ -28224,7 +28234,7 @@ function recoveryTerms(o, w) {
   const restored = r["restored"] === null ? null : obj(r["restored"], `${x}.restored`);
   const mode = str(r, "sync_mode", x, { max: 8, pattern: /^(?:dir|git-head)$/ });
   return {
-    onPreempt: "replace",
+    onPreempt: policy,
     maxRecoveries: int(r, "max_recoveries", x, { min: 1, max: 20 }),
     recoveries: int(r, "recoveries", x, { min: 0, max: 20 }),
     command: str(r, "command", x, { max: RECOVERY_COMMAND_MAX, pattern: NO_CONTROL }),
@@ -28233,9 +28243,9 @@ function recoveryTerms(o, w) {
       if (typeof g !== "string" || g.length > 512 || !/^[^\u0000-\u001f]+$/.test(g)) throw new BoxDataError(`${x}.checkpoints[${i}] is not a glob`);
       return g;
     }),
-    syncDir: str(r, "sync_dir", x, { max: 1024, pattern: /^[^\u0000-\u001f]+$/ }),
+    syncDir: str(r, "sync_dir", x, { max: 1024, pattern: replace ? /^[^\u0000-\u001f]+$/ : /^[^\u0000-\u001f]*$/ }),
     syncMode: mode,
-    release: str(r, "release", x, { max: 64, pattern: /^[0-9a-f]{12,64}$/ }),
+    release: replace ? str(r, "release", x, { max: 64, pattern: /^[0-9a-f]{12,64}$/ }) : optStr(r, "release", x, { max: 64, pattern: /^[0-9a-f]{12,64}$/ }),
     envNames: names2("env_names"),
     secretNames: names2("secret_names"),
     previous: arr(r, "previous", x, 20).map((p, i) => {
@@ -29355,16 +29365,18 @@ ${o.logHead.trimEnd()}`);
   }
 }
 function recoveryTerms2(cfg, releaseId, recovered) {
-  if (cfg.onPreempt.policy !== "replace" || !cfg.sync || !releaseId) return null;
+  const restart = cfg.onPreempt.policy === "restart-instance";
+  if (!restart && (cfg.onPreempt.policy !== "replace" || !cfg.sync || !releaseId)) return null;
   return {
-    onPreempt: "replace",
+    onPreempt: restart ? "restart-instance" : "replace",
     maxRecoveries: cfg.onPreempt.maxRecoveries,
     recoveries: recovered?.recoveries ?? 0,
-    command: cfg.command,
-    then: cfg.then ?? null,
+    // A restart resumes the work recorded on the instance's own disk: nothing of it is carried here.
+    command: restart ? "" : cfg.command,
+    then: restart ? null : cfg.then ?? null,
     checkpoints: cfg.checkpoints,
-    syncDir: cfg.sync.dir,
-    syncMode: cfg.sync.mode,
+    syncDir: cfg.sync?.dir ?? "",
+    syncMode: cfg.sync?.mode ?? "dir",
     release: releaseId,
     envNames: cfg.env.map(([n]) => n),
     secretNames: cfg.secretNames,
@@ -38322,7 +38334,7 @@ function planRecoveries(verdicts, memory, terms, words, workflow) {
         `recovery ${t.recoveries + 1} of ${t.maxRecoveries} was dispatched at ${m.recovery.at} (${m.recovery.url}); if that run failed, run recover again by hand`
       );
     else if (!workflow)
-      step("no-workflow", "launched with on-preempt: replace, but this patrol has no recover-workflow to dispatch: give it, or run recover by hand");
+      step("no-workflow", "asks for a recovery (its on-preempt), but this patrol has no recover-workflow to dispatch: give it, or run recover by hand");
     else if (words.find((w) => w.runId === v.runId)?.phase === "running")
       step("not-yet", "is being taken by its provider but the box still runs: the recovery is dispatched once it is gone");
     else step("dispatch", `recovery ${t.recoveries + 1} of ${t.maxRecoveries}: dispatching ${workflow} with recover: ${v.runId}`);
@@ -43786,7 +43798,10 @@ async function recoverPhase(cfg, ctx, tuning = {}) {
   const { reporter } = ctx;
   const t0 = Date.now();
   try {
-    const plan2 = await planRecovery(cfg, ctx, tuning.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))));
+    const sleep = tuning.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const { reg, terms } = await recoveryTerms3(cfg, ctx);
+    if (terms.onPreempt === "restart-instance") return await restartInstance(cfg, ctx, reg, terms, sleep, t0);
+    const plan2 = await planRecovery(cfg, ctx, sleep, { reg, terms });
     reporter.info(`recover: ${plan2.said}; rent a box of the same spec at ${plan2.reg.provider}`);
     const provisioned = await provisionPhase(plan2.provision, ctx, tuning.provision ?? {});
     if (provisioned !== 0) {
@@ -43823,9 +43838,10 @@ ${inert(err.message)}`);
     return 1;
   }
 }
-async function planRecovery(cfg, ctx, sleep) {
+async function planRecovery(cfg, ctx, sleep, { reg, terms }) {
   const { ports, env } = ctx;
-  const { reg, terms } = await recoveryTerms3(cfg, ctx);
+  if (!cfg.syncDest)
+    throw new InputError("sync-dest", "is required for a replace: the patrol's sync directory on this runner, where the run's verified checkpoints are");
   const provInputs = withDefaults("provision", { ...pick3(cfg.inputs, PROVISION_KEYS), "run-id": cfg.runId });
   const provision2 = { ...parseProvision(provInputs, env), store: null };
   if (provision2.provider !== reg.provider)
@@ -43866,6 +43882,99 @@ async function planRecovery(cfg, ctx, sleep) {
       previous: [...terms.previous, { provider: reg.provider, instanceId: reg.instanceId, attempt: reg.attempt }].slice(-20)
     }
   };
+}
+async function restartInstance(cfg, ctx, reg, terms, sleep, t0) {
+  const { reporter, env } = ctx;
+  const provInputs = withDefaults("provision", { ...pick3(cfg.inputs, PROVISION_KEYS), "run-id": cfg.runId });
+  const provision2 = { ...parseProvision(provInputs, env), store: null };
+  if (provision2.provider !== reg.provider)
+    throw new InputError("provider", `is ${provision2.provider}, but ${cfg.runId} was rented at ${reg.provider}: a restart asks the same provider`);
+  const word2 = await providerSays(reg, provision2, env, cfg.confirmMs, sleep);
+  const price = reg.hourlyPrice ? Number(reg.hourlyPrice) : NaN;
+  const bid = provision2.maxHourlyPrice ?? (Number.isFinite(price) ? Math.round(price * 1.25 * 1e4) / 1e4 : null);
+  if (bid === null) throw new Refusal(`restarting ${reg.instanceId} needs a bid: give max-hourly-price (the registration records no hourly price)`);
+  const p = providerModule(reg.provider).provision.make({
+    apiKey: provision2.apiKey,
+    aws: null,
+    apiUrl: provision2.apiUrl,
+    callTimeoutMs: 2e4,
+    log: (l) => reporter.info(`recover: ${l}`)
+  });
+  if (!p.restart) throw new Refusal(`${reg.provider} cannot be asked to start instance ${reg.instanceId} again`);
+  reporter.info(`recover: ${reg.provider} says it preempted ${reg.instanceId} (${word2.preempted}); bidding $${bid}/h and starting it again`);
+  await p.restart(reg.instanceId, bid);
+  const end = Date.now() + RESTART_DEADLINE_MS;
+  let state = await p.describe(reg.instanceId);
+  while (!(state.phase === "running" && state.host) && state.phase !== "gone" && Date.now() < end) {
+    await sleep(RESTART_POLL_MS);
+    state = await p.describe(reg.instanceId);
+  }
+  if (!(state.phase === "running" && state.host)) {
+    reporter.output("result", "failed");
+    reporter.error(`recover: ${reg.instanceId} did not run again (${state.phase}: ${state.detail}); the run stays preempted, its disk kept at ${reg.provider}`);
+    return 1;
+  }
+  const inputs = strings(
+    withDefaults("launch", {
+      ...pick3(cfg.inputs, ["ssh-key", "ssh-key-path", "connect-timeout", "report-to", "github-token", "secrets", "env", "audit", "require-gpu"]),
+      host: state.host,
+      port: String(state.port),
+      user: reg.user,
+      // The disk kept its host key: the pin the registration signed must still hold.
+      "host-key-fingerprint": reg.hostKeyFingerprint,
+      provider: reg.provider,
+      "instance-id": reg.instanceId,
+      "run-id": cfg.runId,
+      backend: reg.backend,
+      "run-root": reg.runRoot,
+      resume: "true",
+      command: "",
+      commit: reg.commit ?? "",
+      "expected-duration": reg.expectedDurationS ? String(reg.expectedDurationS) : "",
+      "max-hours": reg.maxHoursS ? String(reg.maxHoursS) : "",
+      ...reg.maxCost && reg.hourlyPrice ? { "max-cost": reg.maxCost } : {},
+      "hourly-price": String(bid),
+      ...reg.parkAfterS ? { "park-after": String(reg.parkAfterS) } : {},
+      "on-preempt": "restart-instance",
+      "max-recoveries": String(terms.maxRecoveries),
+      ...cfg.confirmTimeout ? { "confirm-timeout": cfg.confirmTimeout } : {}
+    })
+  );
+  const launch2 = parseLaunchPhase(inputs, env);
+  const pinned = await answersPinned(launch2.conn, reporter, end, sleep);
+  if (pinned) throw new Refusal(`${reg.instanceId} runs again at ${state.host}:${state.port}, but ${pinned}: nothing is resumed there`);
+  launch2.recovery = { attemptFloor: reg.attempt, restore: null, recoveries: terms.recoveries + 1, previous: terms.previous };
+  launch2.policy = reg.policy ?? null;
+  const launched = await launchPhase(launch2, ctx);
+  if (launched !== 0) {
+    reporter.output("result", "failed");
+    reporter.error(`recover: ${reg.instanceId} runs again, but the job did not resume there (above): it bills; resume it, or tear it down`);
+    return launched;
+  }
+  reporter.output("result", "recovered");
+  reporter.output("instance-id", reg.instanceId);
+  reporter.output("recover-ms", String(Date.now() - t0));
+  reporter.summary(
+    `### \u{1FA82} tether restarted ${code(cfg.runId)} on the same instance
+
+${inert(`${reg.provider} says it preempted instance ${reg.instanceId} (${word2.preempted}; read twice), now ${word2.phase}`)}. Bid $${bid}/h and started again at ${code(`${state.host}:${state.port}`)} with the pinned host key; attempt ${reg.attempt + 1} resumes the recorded work from its own disk. Recovery ${terms.recoveries + 1} of ${terms.maxRecoveries}.`
+  );
+  return 0;
+}
+async function answersPinned(conn, reporter, end, sleep) {
+  let last2;
+  for (; ; ) {
+    try {
+      const { session } = await openPinned({ conn, cred: loadCredential(conn.key) }, reporter, { attempts: 1 });
+      session.close();
+      return null;
+    } catch (err) {
+      if (!(err instanceof TransportError)) throw err;
+      last2 = err.kind === "host_key_mismatch" ? `it answers with another host key than the pinned one (${err.message.slice(0, 200)})` : `it does not answer (${err.kind})`;
+    }
+    if (Date.now() >= end) return last2;
+    await sleep(RESTART_POLL_MS);
+  }
 }
 async function recoveryTerms3(cfg, ctx) {
   const store = ctx.ports.statusStore?.(cfg.store);
@@ -43956,7 +44065,7 @@ function newestVerified(dir, runId2) {
   if (!existsSync6(source)) throw new Refusal(`the sync record names ${e.path} (verified) but ${source} is not on this runner`);
   return { source, path: e.path, bytes: e.bytes, sha256: e.sha256, step: e.step };
 }
-var Refusal, PROVISION_KEYS, strings, pick3;
+var Refusal, RESTART_DEADLINE_MS, RESTART_POLL_MS, PROVISION_KEYS, strings, pick3;
 var init_phase9 = __esm({
   "src/recover/phase.ts"() {
     "use strict";
@@ -43975,10 +44084,14 @@ var init_phase9 = __esm({
     init_hosts();
     init_markdown();
     init_keys();
+    init_open();
+    init_errors2();
     init_plan();
     init_record();
     Refusal = class extends Error {
     };
+    RESTART_DEADLINE_MS = 10 * 6e4;
+    RESTART_POLL_MS = 3e3;
     PROVISION_KEYS = PHASE_INPUTS.provision.filter(
       (n) => PHASE_INPUTS.recover.includes(n) && n !== "report-to" && n !== "github-token"
     );

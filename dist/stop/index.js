@@ -7,22 +7,22 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-Q2OAUU52.js";
+} from "../chunks/chunk-VT4SEMZ6.js";
 import "../chunks/chunk-PH7IAEM6.js";
 import "../chunks/chunk-J4JGH25V.js";
-import "../chunks/chunk-PSBPMS7J.js";
+import "../chunks/chunk-MIKWZDZL.js";
 import "../chunks/chunk-RXAKWHHF.js";
-import "../chunks/chunk-AORHWGV6.js";
-import "../chunks/chunk-A6MUPZWO.js";
+import "../chunks/chunk-3AFNX4JH.js";
+import "../chunks/chunk-CCQEYRCH.js";
 import "../chunks/chunk-LQUJYXPP.js";
-import "../chunks/chunk-MZQIMHNK.js";
+import "../chunks/chunk-5FYVZV4Y.js";
 import "../chunks/chunk-2RVYMC2G.js";
 import "../chunks/chunk-3A2X7C3T.js";
 import "../chunks/chunk-NMVVBMUM.js";
-import "../chunks/chunk-TNEBGXUW.js";
-import "../chunks/chunk-QASOL2U5.js";
+import "../chunks/chunk-GUI5WHLN.js";
+import "../chunks/chunk-HXKSHWDY.js";
 import "../chunks/chunk-5VLTQGDL.js";
-import "../chunks/chunk-GG2JVZPM.js";
+import "../chunks/chunk-FOJTPIWC.js";
 import "../chunks/chunk-ZEYL4QKI.js";
 import "../chunks/chunk-BJTWK57O.js";
 import "../chunks/chunk-C5X3PL2Z.js";

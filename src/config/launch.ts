@@ -81,7 +81,13 @@ export interface LaunchConfig {
 }
 
 const IMDS = '169.254.169.254:80';
-export const ON_PREEMPT = ['wait', 'replace'] as const;
+export const ON_PREEMPT = ['wait', 'replace', 'restart-instance'] as const;
+/**
+ * restart-instance: the providers whose preempted instance tether can start again itself, its disk kept (vast: a
+ * new bid, then start). EC2 restarts a stopped spot instance only by itself (persistent requests), and RunPod's
+ * signature is not verified: neither is offered.
+ */
+const RESTARTABLE: readonly ProviderName[] = ['vastai'];
 export type OnPreempt = (typeof ON_PREEMPT)[number];
 
 /**
@@ -97,6 +103,16 @@ function onPreempt(
 ): LaunchConfig['onPreempt'] {
   const policy = v.oneOf('on-preempt', inputs['on-preempt'], ON_PREEMPT, 'wait');
   const maxRecoveries = v.number('max-recoveries', inputs['max-recoveries'], 3, 1, 20);
+  if (policy === 'restart-instance') {
+    const why = !provider
+      ? 'needs provider (and instance-id): the instance to start again'
+      : !RESTARTABLE.includes(provider)
+        ? `is not offered for provider ${provider}: ${provider === 'aws' ? 'EC2 restarts a stopped spot instance only by itself' : 'tether cannot start its preempted instance again'} (replace rents a new box)`
+        : o.backend === 'slurm'
+          ? "is for a rented box: on Slurm, preemption is Slurm's (requeue: true recovers it)"
+          : null;
+    if (why) throw new InputError('on-preempt', `restart-instance ${why}`);
+  }
   if (policy === 'replace') {
     const why = !provider
       ? 'needs provider (and instance-id): the provider whose word says the box was preempted'

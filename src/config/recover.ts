@@ -32,7 +32,7 @@ export function parseRecover(given: Inputs, env: Inputs): RecoverConfig {
   const key = parseKeySource(inputs, env);
   if (key.kind === 'agent') throw new InputError('ssh-key', 'recover checks and re-signs the registration with the SSH key: give ssh-key or ssh-key-path');
   const syncDest = (inputs['sync-dest'] ?? '').trim();
-  if (!syncDest) throw new InputError('sync-dest', "is required: the patrol's sync directory on this runner, where the run's verified checkpoints are");
+  // Needed by a replace (the restore source); a restart-instance resumes from the instance's own disk.
   v.plainPath('sync-dest', syncDest);
   const t = v.duration('preempt-confirm', inputs['preempt-confirm'], 5) ?? 5;
   if (t < 1 || t > 60) throw new InputError('preempt-confirm', `${v.show(inputs['preempt-confirm'] ?? '')} is outside 1s to 60s`);

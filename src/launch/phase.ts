@@ -207,16 +207,18 @@ function recoveryTerms(
   releaseId: string | null,
   recovered?: Pick<RecoveryTerms, 'recoveries' | 'previous' | 'restored'>,
 ): RecoveryTerms | null {
-  if (cfg.onPreempt.policy !== 'replace' || !cfg.sync || !releaseId) return null;
+  const restart = cfg.onPreempt.policy === 'restart-instance';
+  if (!restart && (cfg.onPreempt.policy !== 'replace' || !cfg.sync || !releaseId)) return null;
   return {
-    onPreempt: 'replace',
+    onPreempt: restart ? 'restart-instance' : 'replace',
     maxRecoveries: cfg.onPreempt.maxRecoveries,
     recoveries: recovered?.recoveries ?? 0,
-    command: cfg.command,
-    then: cfg.then ?? null,
+    // A restart resumes the work recorded on the instance's own disk: nothing of it is carried here.
+    command: restart ? '' : cfg.command,
+    then: restart ? null : (cfg.then ?? null),
     checkpoints: cfg.checkpoints,
-    syncDir: cfg.sync.dir,
-    syncMode: cfg.sync.mode,
+    syncDir: cfg.sync?.dir ?? '',
+    syncMode: cfg.sync?.mode ?? 'dir',
     release: releaseId,
     envNames: cfg.env.map(([n]) => n),
     secretNames: cfg.secretNames,

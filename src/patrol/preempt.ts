@@ -102,7 +102,7 @@ export function planRecoveries(
         `recovery ${t.recoveries + 1} of ${t.maxRecoveries} was dispatched at ${m.recovery.at} (${m.recovery.url}); if that run failed, run recover again by hand`,
       );
     else if (!workflow)
-      step('no-workflow', 'launched with on-preempt: replace, but this patrol has no recover-workflow to dispatch: give it, or run recover by hand');
+      step('no-workflow', 'asks for a recovery (its on-preempt), but this patrol has no recover-workflow to dispatch: give it, or run recover by hand');
     else if (words.find((w) => w.runId === v.runId)?.phase === 'running')
       step('not-yet', 'is being taken by its provider but the box still runs: the recovery is dispatched once it is gone');
     else step('dispatch', `recovery ${t.recoveries + 1} of ${t.maxRecoveries}: dispatching ${workflow} with recover: ${v.runId}`);

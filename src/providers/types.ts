@@ -209,6 +209,11 @@ export interface Provisioner {
    * or null while it reports none yet. Asked only when the box answers with a key other than the one tether sent.
    */
   consoleHostKeys?(instanceId: string): Promise<string[] | null>;
+  /**
+   * Starts a preempted (stopped) instance again, its disk kept (on-preempt restart-instance, issue 27 §2): vast
+   * raises the bid to `bid` (US dollars per hour) and starts it. Where absent, the provider cannot be asked to.
+   */
+  restart?(instanceId: string, bid: number): Promise<void>;
 }
 
 /** One instance as a provider lists it. */

@@ -80,6 +80,12 @@ export function vastProvisioner(s: ProvisionSettings): Provisioner {
   };
 
   return {
+    async restart(id, bid) {
+      // Outbid: only a higher bid takes the machine back; then the instance is asked to run (providers-rent-facts §1.3).
+      await ask('PUT', `/instances/bid_price/${encodeURIComponent(id)}/`, `raise the bid of ${id}`, { client_id: 'me', price: bid });
+      await ask('PUT', `/instances/${encodeURIComponent(id)}/`, `start ${id}`, { state: 'running' });
+    },
+
     async prepareKey(publicKey) {
       const list = await ask('GET', '/ssh/', 'list ssh keys');
       const mine = strictly('list ssh keys', () => {

@@ -7,6 +7,8 @@
  * sync verified on this runner, hashed again on the way. Then provision rents a box of the same spec, launch pushes
  * the code and that checkpoint before the identical command starts as the next attempt, and the registration
  * is signed again with the new box, the old one listed (never destroyed here) and the recoveries counted.
+ * With `on-preempt: restart-instance` (vast) the same instance is started again instead, with a higher bid, and
+ * the recorded work resumes on its own disk once it answers with the pinned host key.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -28,6 +30,10 @@ import type { RecoveryTerms, Registration } from '../registry/entry.ts';
 import { verifiedRegistration } from '../registry/hosts.ts';
 import { code, inert } from '../report/markdown.ts';
 import { loadCredential } from '../ssh/keys.ts';
+import { openPinned } from '../ssh/open.ts';
+import { TransportError } from '../ssh/errors.ts';
+import type { ConnectionConfig } from '../config/connection.ts';
+import type { Reporter } from '../report/reporter.ts';
 import { versionDir, standing } from '../sync/plan.ts';
 import { parseRecord, SYNC_RECORD } from '../sync/record.ts';
 
@@ -43,7 +49,10 @@ export async function recoverPhase(cfg: RecoverConfig, ctx: PhaseContext, tuning
   const { reporter } = ctx;
   const t0 = Date.now();
   try {
-    const plan = await planRecovery(cfg, ctx, tuning.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))));
+    const sleep = tuning.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const { reg, terms } = await recoveryTerms(cfg, ctx);
+    if (terms.onPreempt === 'restart-instance') return await restartInstance(cfg, ctx, reg, terms, sleep, t0);
+    const plan = await planRecovery(cfg, ctx, sleep, { reg, terms });
     reporter.info(`recover: ${plan.said}; rent a box of the same spec at ${plan.reg.provider}`);
     const provisioned = await provisionPhase(plan.provision, ctx, tuning.provision ?? {});
     if (provisioned !== 0) {
@@ -93,9 +102,15 @@ interface Plan {
 }
 
 /** Every check before anything is rented or touched; a Refusal names what is missing. */
-async function planRecovery(cfg: RecoverConfig, ctx: PhaseContext, sleep: (ms: number) => Promise<void>): Promise<Plan> {
+async function planRecovery(
+  cfg: RecoverConfig,
+  ctx: PhaseContext,
+  sleep: (ms: number) => Promise<void>,
+  { reg, terms }: { reg: Registration; terms: RecoveryTerms },
+): Promise<Plan> {
   const { ports, env } = ctx;
-  const { reg, terms } = await recoveryTerms(cfg, ctx);
+  if (!cfg.syncDest)
+    throw new InputError('sync-dest', "is required for a replace: the patrol's sync directory on this runner, where the run's verified checkpoints are");
   // The new box's spec: provision's own parser; the provider must be the one the run was rented at.
   const provInputs = withDefaults('provision', { ...pick(cfg.inputs, PROVISION_KEYS), 'run-id': cfg.runId });
   const provision = { ...parseProvision(provInputs, env), store: null };
@@ -142,6 +157,126 @@ async function planRecovery(cfg: RecoverConfig, ctx: PhaseContext, sleep: (ms: n
       previous: [...terms.previous, { provider: reg.provider!, instanceId: reg.instanceId!, attempt: reg.attempt }].slice(-20),
     },
   };
+}
+
+/** How long a restarted instance may take to run again with an address, and how often it is asked. */
+const RESTART_DEADLINE_MS = 10 * 60_000;
+const RESTART_POLL_MS = 3000;
+
+/**
+ * on-preempt restart-instance: the same instance started again (vast: the bid raised to max-hourly-price, else a
+ * quarter over the registered price), waited for until it runs with an address (bounded), then the recorded work
+ * resumed there as the next attempt: its disk kept the code, the run record and the checkpoints, and its host key
+ * must still be the one the registration pinned.
+ */
+async function restartInstance(
+  cfg: RecoverConfig,
+  ctx: PhaseContext,
+  reg: Registration,
+  terms: RecoveryTerms,
+  sleep: (ms: number) => Promise<void>,
+  t0: number,
+): Promise<number> {
+  const { reporter, env } = ctx;
+  const provInputs = withDefaults('provision', { ...pick(cfg.inputs, PROVISION_KEYS), 'run-id': cfg.runId });
+  const provision = { ...parseProvision(provInputs, env), store: null };
+  if (provision.provider !== reg.provider)
+    throw new InputError('provider', `is ${provision.provider}, but ${cfg.runId} was rented at ${reg.provider}: a restart asks the same provider`);
+  const word = await providerSays(reg, provision, env, cfg.confirmMs, sleep);
+  const price = reg.hourlyPrice ? Number(reg.hourlyPrice) : NaN;
+  const bid = provision.maxHourlyPrice ?? (Number.isFinite(price) ? Math.round(price * 1.25 * 10_000) / 10_000 : null);
+  if (bid === null) throw new Refusal(`restarting ${reg.instanceId} needs a bid: give max-hourly-price (the registration records no hourly price)`);
+  const p = providerModule(reg.provider as ProviderName).provision!.make({
+    apiKey: provision.apiKey,
+    aws: null,
+    apiUrl: provision.apiUrl,
+    callTimeoutMs: 20_000,
+    log: (l) => reporter.info(`recover: ${l}`),
+  });
+  if (!p.restart) throw new Refusal(`${reg.provider} cannot be asked to start instance ${reg.instanceId} again`);
+  reporter.info(`recover: ${reg.provider} says it preempted ${reg.instanceId} (${word.preempted}); bidding $${bid}/h and starting it again`);
+  await p.restart(reg.instanceId!, bid);
+  const end = Date.now() + RESTART_DEADLINE_MS;
+  let state = await p.describe(reg.instanceId!);
+  while (!(state.phase === 'running' && state.host) && state.phase !== 'gone' && Date.now() < end) {
+    await sleep(RESTART_POLL_MS);
+    state = await p.describe(reg.instanceId!);
+  }
+  if (!(state.phase === 'running' && state.host)) {
+    reporter.output('result', 'failed');
+    reporter.error(`recover: ${reg.instanceId} did not run again (${state.phase}: ${state.detail}); the run stays preempted, its disk kept at ${reg.provider}`);
+    return 1;
+  }
+  const inputs = strings(
+    withDefaults('launch', {
+      ...pick(cfg.inputs, ['ssh-key', 'ssh-key-path', 'connect-timeout', 'report-to', 'github-token', 'secrets', 'env', 'audit', 'require-gpu']),
+      host: state.host,
+      port: String(state.port),
+      user: reg.user,
+      // The disk kept its host key: the pin the registration signed must still hold.
+      'host-key-fingerprint': reg.hostKeyFingerprint,
+      provider: reg.provider!,
+      'instance-id': reg.instanceId!,
+      'run-id': cfg.runId,
+      backend: reg.backend,
+      'run-root': reg.runRoot,
+      resume: 'true',
+      command: '',
+      commit: reg.commit ?? '',
+      'expected-duration': reg.expectedDurationS ? String(reg.expectedDurationS) : '',
+      'max-hours': reg.maxHoursS ? String(reg.maxHoursS) : '',
+      ...(reg.maxCost && reg.hourlyPrice ? { 'max-cost': reg.maxCost } : {}),
+      'hourly-price': String(bid),
+      ...(reg.parkAfterS ? { 'park-after': String(reg.parkAfterS) } : {}),
+      'on-preempt': 'restart-instance',
+      'max-recoveries': String(terms.maxRecoveries),
+      ...(cfg.confirmTimeout ? { 'confirm-timeout': cfg.confirmTimeout } : {}),
+    }),
+  );
+  const launch = parseLaunchPhase(inputs, env);
+  const pinned = await answersPinned(launch.conn, reporter, end, sleep);
+  if (pinned) throw new Refusal(`${reg.instanceId} runs again at ${state.host}:${state.port}, but ${pinned}: nothing is resumed there`);
+  launch.recovery = { attemptFloor: reg.attempt, restore: null, recoveries: terms.recoveries + 1, previous: terms.previous };
+  launch.policy = reg.policy ?? null;
+  const launched = await launchPhase(launch, ctx);
+  if (launched !== 0) {
+    reporter.output('result', 'failed');
+    reporter.error(`recover: ${reg.instanceId} runs again, but the job did not resume there (above): it bills; resume it, or tear it down`);
+    return launched;
+  }
+  reporter.output('result', 'recovered');
+  reporter.output('instance-id', reg.instanceId!);
+  reporter.output('recover-ms', String(Date.now() - t0));
+  reporter.summary(
+    `### 🪂 tether restarted ${code(cfg.runId)} on the same instance\n\n` +
+      `${inert(`${reg.provider} says it preempted instance ${reg.instanceId} (${word.preempted}; read twice), now ${word.phase}`)}. ` +
+      `Bid $${bid}/h and started again at ${code(`${state.host}:${state.port}`)} with the pinned host key; attempt ${reg.attempt + 1} resumes the recorded work from its own disk. ` +
+      `Recovery ${terms.recoveries + 1} of ${terms.maxRecoveries}.`,
+  );
+  return 0;
+}
+
+/**
+ * Waits (bounded) until the restarted instance answers with the pinned host key: its start step may put the key
+ * back a moment after sshd is up. Null once it does; what it answered with when the deadline passed.
+ */
+async function answersPinned(conn: ConnectionConfig, reporter: Reporter, end: number, sleep: (ms: number) => Promise<void>): Promise<string | null> {
+  let last: string;
+  for (;;) {
+    try {
+      const { session } = await openPinned({ conn, cred: loadCredential(conn.key) }, reporter, { attempts: 1 });
+      session.close();
+      return null;
+    } catch (err) {
+      if (!(err instanceof TransportError)) throw err;
+      last =
+        err.kind === 'host_key_mismatch'
+          ? `it answers with another host key than the pinned one (${err.message.slice(0, 200)})`
+          : `it does not answer (${err.kind})`;
+    }
+    if (Date.now() >= end) return last;
+    await sleep(RESTART_POLL_MS);
+  }
 }
 
 /** The run's signed registration and its recovery terms, with recoveries left; a Refusal otherwise. */

@@ -56,17 +56,18 @@ export interface Registration {
  * needs to start the identical work on a new box (the recover phase takes it only from this signed entry).
  */
 export interface RecoveryTerms {
-  onPreempt: 'replace';
+  /** replace: a new box of the same spec; restart-instance: the same instance started again (vast: a new bid), its disk kept. */
+  onPreempt: 'replace' | 'restart-instance';
   maxRecoveries: number;
   /** Recoveries so far (cause: preemption). */
   recoveries: number;
   command: string;
   then: string | null;
   checkpoints: string[];
-  /** The code: packed again from `syncDir` at the recorded commit, and it must be this release. */
+  /** The code: packed again from `syncDir` at the recorded commit, and it must be this release ('' and null: restart-instance, whose disk kept it). */
   syncDir: string;
   syncMode: 'dir' | 'git-head';
-  release: string;
+  release: string | null;
   envNames: string[];
   secretNames: string[];
   /** The boxes the run left behind on earlier recoveries, newest last: listed with what may survive, never destroyed here. */
@@ -190,7 +191,9 @@ function recoveryTerms(o: Record<string, unknown>, w: string): RecoveryTerms | n
   if (o['recovery'] === undefined) return null;
   const r = obj(o['recovery'], `${w}.recovery`);
   const x = `${w}.recovery`;
-  if (str(r, 'on_preempt', x, { max: 16 }) !== 'replace') throw new BoxDataError(`${x}.on_preempt is not replace`);
+  const policy = str(r, 'on_preempt', x, { max: 16 });
+  if (policy !== 'replace' && policy !== 'restart-instance') throw new BoxDataError(`${x}.on_preempt is not replace or restart-instance`);
+  const replace = policy === 'replace';
   const names = (k: string) =>
     arr(r, k, x, 64).map((n, i) => {
       if (typeof n !== 'string' || !ENV_NAME.test(n)) throw new BoxDataError(`${x}.${k}[${i}] is not a variable name`);
@@ -199,7 +202,7 @@ function recoveryTerms(o: Record<string, unknown>, w: string): RecoveryTerms | n
   const restored = r['restored'] === null ? null : obj(r['restored'], `${x}.restored`);
   const mode = str(r, 'sync_mode', x, { max: 8, pattern: /^(?:dir|git-head)$/ }) as RecoveryTerms['syncMode'];
   return {
-    onPreempt: 'replace',
+    onPreempt: policy,
     maxRecoveries: int(r, 'max_recoveries', x, { min: 1, max: 20 }),
     recoveries: int(r, 'recoveries', x, { min: 0, max: 20 }),
     command: str(r, 'command', x, { max: RECOVERY_COMMAND_MAX, pattern: NO_CONTROL }),
@@ -208,9 +211,9 @@ function recoveryTerms(o: Record<string, unknown>, w: string): RecoveryTerms | n
       if (typeof g !== 'string' || g.length > 512 || !/^[^\u0000-\u001f]+$/.test(g)) throw new BoxDataError(`${x}.checkpoints[${i}] is not a glob`);
       return g;
     }),
-    syncDir: str(r, 'sync_dir', x, { max: 1024, pattern: /^[^\u0000-\u001f]+$/ }),
+    syncDir: str(r, 'sync_dir', x, { max: 1024, pattern: replace ? /^[^\u0000-\u001f]+$/ : /^[^\u0000-\u001f]*$/ }),
     syncMode: mode,
-    release: str(r, 'release', x, { max: 64, pattern: /^[0-9a-f]{12,64}$/ }),
+    release: replace ? str(r, 'release', x, { max: 64, pattern: /^[0-9a-f]{12,64}$/ }) : optStr(r, 'release', x, { max: 64, pattern: /^[0-9a-f]{12,64}$/ }),
     envNames: names('env_names'),
     secretNames: names('secret_names'),
     previous: arr(r, 'previous', x, 20).map((p, i) => {

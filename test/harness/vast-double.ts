@@ -1,4 +1,7 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createBox, type Box } from './box.ts';
 import { runStartStep, sshdLogOf } from './cloud-init.ts';
@@ -36,6 +39,10 @@ export interface VastInstance {
   /** The box's sshd log, kept when it went. */
   sshdLog: string;
   dph_total: number;
+  /** The instance's disk while it is stopped (a copy of the box's home): a start gets it back. */
+  disk: string | null;
+  /** The bid that outbid this interruptible: only a higher one takes the machine back. */
+  outbidBy: number | null;
 }
 
 export class VastDouble {
@@ -77,7 +84,10 @@ export class VastDouble {
 
   async stop(): Promise<void> {
     await Promise.allSettled(this.starting);
-    for (const i of this.instances.values()) i.box?.destroy();
+    for (const i of this.instances.values()) {
+      i.box?.destroy();
+      if (i.disk) rmSync(i.disk, { recursive: true, force: true });
+    }
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server.close(() => r()));
   }
@@ -145,6 +155,8 @@ export class VastDouble {
       if (!i || i.actual_status === 'destroyed') return fail(404, 'no_such_instance', 'Instance not found');
       if (req.method === 'DELETE') {
         i.actual_status = 'destroyed';
+        if (i.disk) rmSync(i.disk, { recursive: true, force: true });
+        i.disk = null;
         i.sshdLog = sshdLogOf(i.box);
         i.box?.destroy();
         i.box = null;
@@ -154,6 +166,25 @@ export class VastDouble {
         this.stopInstance(i);
         return this.json(res, 200, { success: true });
       }
+      if (req.method === 'PUT' && body['state'] === 'running') {
+        // A stopped instance starts on its own machine when it is free: for an outbid one, only with a higher bid.
+        if (i.actual_status === 'stopped' && (i.outbidBy === null || (i.bid ?? 0) > i.outbidBy)) {
+          i.intended_status = 'running';
+          i.outbidBy = null;
+          this.starting.push(this.boot(i));
+        }
+        return this.json(res, 200, { success: true });
+      }
+    }
+    const bid = /^\/api\/v0\/instances\/bid_price\/(\d+)\/$/.exec(path);
+    if (bid && req.method === 'PUT') {
+      const i = this.instances.get(Number(bid[1]));
+      if (!i || i.actual_status === 'destroyed') return fail(404, 'no_such_instance', 'Instance not found');
+      if (body['client_id'] !== 'me' || typeof body['price'] !== 'number' || !(body['price'] > 0))
+        return fail(400, 'invalid_args', 'client_id me and a price are required');
+      if (i.bid === null) return fail(400, 'invalid_args', 'not an interruptible instance');
+      i.bid = body['price'];
+      return this.json(res, 200, { success: true });
     }
     return fail(404, 'not_found', `no route ${req.method} ${path}`);
   }
@@ -182,6 +213,8 @@ export class VastDouble {
       onstartOutput: '',
       sshdLog: '',
       dph_total: offer.dph_total,
+      disk: null,
+      outbidBy: null,
     };
     this.instances.set(inst.id, inst);
     if (!this.neverBoot) this.starting.push(this.boot(inst));
@@ -218,15 +251,21 @@ export class VastDouble {
    * its disk kept; vast reports it stopped in all three of its state fields. An on-demand instance is stopped
    * the same way by `stop` (a stop from vast's own console).
    */
-  outbid(id: number): void {
+  outbid(id: number, by?: number): void {
     const i = this.instances.get(id);
     if (!i || i.bid === null) throw new Error(`${id} is not an interruptible of this double`);
+    i.outbidBy = by ?? i.bid * 1.1;
     this.stopInstance(i);
   }
   stopInstance(i: VastInstance): void {
     i.intended_status = 'stopped';
     i.actual_status = 'stopped';
     i.sshdLog = sshdLogOf(i.box);
+    // The disk is kept while stopped (vast bills it): the box's home, with the run record and checkpoints.
+    if (i.box) {
+      i.disk = mkdtempSync(join(tmpdir(), `vast-disk-${i.id}-`));
+      cpSync(i.box.home, i.disk, { recursive: true, preserveTimestamps: true });
+    }
     i.box?.destroy();
     i.box = null;
   }
@@ -240,6 +279,11 @@ export class VastDouble {
       box.destroy();
       i.actual_status = 'exited';
       return;
+    }
+    if (i.disk) {
+      cpSync(i.disk, box.home, { recursive: true, preserveTimestamps: true });
+      rmSync(i.disk, { recursive: true, force: true });
+      i.disk = null;
     }
     i.box = box;
     i.actual_status = 'running';

@@ -336,3 +336,46 @@ describe('the patrol’s policy plan and status (pure)', () => {
     expect(savedLine('r1', { verb: 'park', at: '2026-12-02T01:00:00Z', endedAt: null }, null, now, c)).toBeNull();
   });
 });
+
+describe('on-preempt restart-instance: only where tether can start the preempted instance again', () => {
+  const base = { 'run-id': 'r1', command: 'python train.py', provider: 'vastai', 'instance-id': '17000001', 'on-preempt': 'restart-instance' };
+  const refusal = (f: () => unknown) => {
+    try {
+      f();
+    } catch (err) {
+      if (err instanceof InputError) return err.message;
+      throw err;
+    }
+    return 'accepted';
+  };
+  it('vast (a new bid) yes, without sync-dir (its disk keeps the code); EC2 and the rest no', () => {
+    expect(parseLaunch(base).onPreempt).toEqual({ policy: 'restart-instance', maxRecoveries: 3 });
+    expect(refusal(() => parseLaunch({ ...base, provider: 'aws', 'instance-id': 'i-0123456789abcdef0' }))).toMatch(
+      /restart-instance is not offered for provider aws: EC2 restarts a stopped spot instance only by itself/,
+    );
+    expect(refusal(() => parseLaunch({ ...base, provider: 'runpod', 'instance-id': 'pod1' }))).toMatch(/not offered for provider runpod/);
+    expect(refusal(() => parseLaunch({ ...base, provider: '', 'instance-id': '' }))).toMatch(/needs provider \(and instance-id\)/);
+  });
+  it('its terms carry no command or release (the work is on the instance), and read back signed', () => {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519') as unknown as { private: string };
+    const cred = loadCredential({ kind: 'content', text: pair.private });
+    const recovery = {
+      onPreempt: 'restart-instance' as const,
+      maxRecoveries: 3,
+      recoveries: 1,
+      command: '',
+      then: null,
+      checkpoints: ['ckpt/*.pt'],
+      syncDir: '',
+      syncMode: 'dir' as const,
+      release: null,
+      envNames: [],
+      secretNames: [],
+      previous: [],
+      restored: null,
+    };
+    const entry = { ...ENTRY, provider: 'vastai', instanceId: '17000001', policy: null, recovery };
+    const body = renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, (x) => x);
+    expect(verifiedRegistration(body, cred)).toMatchObject({ entry: { recovery } });
+  });
+});

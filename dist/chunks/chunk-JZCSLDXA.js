@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PROVIDER_LIST,
   awsFromEnv
-} from "./chunk-MZQIMHNK.js";
+} from "./chunk-5FYVZV4Y.js";
 
 // src/provision/orphans.ts
 function settingsFor(rent, env) {

@@ -14,7 +14,7 @@ import {
 } from "./chunk-CHVTQVPC.js";
 import {
   tick
-} from "./chunk-AEYXDNA5.js";
+} from "./chunk-WRKHB6BF.js";
 import {
   NOT_ENDED_NAMED,
   isEnded

@@ -5,27 +5,23 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  provisionPhase
-} from "./chunk-TBWCWMSI.js";
-import "./chunk-3WAZ7BC7.js";
-import "./chunk-LQUJYXPP.js";
-import "./chunk-MZQIMHNK.js";
-import "./chunk-3A2X7C3T.js";
-import "./chunk-NMVVBMUM.js";
-import "./chunk-QASOL2U5.js";
-import "./chunk-GG2JVZPM.js";
-import "./chunk-ZEYL4QKI.js";
+  describeConfirmed,
+  describeTwice,
+  findOrphans
+} from "./chunk-JZCSLDXA.js";
+import "./chunk-5FYVZV4Y.js";
 import "./chunk-BJTWK57O.js";
 import "./chunk-C5X3PL2Z.js";
 import "./chunk-3B7SBFZS.js";
 import "./chunk-K3DZ3EI6.js";
 import "./chunk-GMQBEAIE.js";
 import "./chunk-U6FX2S55.js";
-import "./chunk-EB3SDZEE.js";
 import "./chunk-UOEFC6VY.js";
 import "./chunk-TVYL3LYN.js";
 import "./chunk-EPCPIVQ4.js";
 import "./chunk-R3K6G2KB.js";
 export {
-  provisionPhase
+  describeConfirmed,
+  describeTwice,
+  findOrphans
 };

@@ -8,7 +8,7 @@ import {
   lookAtRun,
   rebuildManifest,
   stateOfLook
-} from "./chunk-SK5I44LP.js";
+} from "./chunk-374AI22S.js";
 import {
   checkHostKey,
   checkRebuilt

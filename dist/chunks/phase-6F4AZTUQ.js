@@ -8,12 +8,12 @@ import {
   eventGate,
   neededRole,
   roleGate
-} from "./chunk-CS56HH5G.js";
+} from "./chunk-IGAECMEB.js";
 import {
   dispatchInputs
 } from "./chunk-LQR4NNDB.js";
-import "./chunk-PSBPMS7J.js";
-import "./chunk-A6MUPZWO.js";
+import "./chunk-MIKWZDZL.js";
+import "./chunk-CCQEYRCH.js";
 import "./chunk-2RVYMC2G.js";
 import "./chunk-3A2X7C3T.js";
 import {

@@ -19,7 +19,7 @@ import {
   checkResumes,
   planRecoveries,
   tick
-} from "./chunk-AEYXDNA5.js";
+} from "./chunk-WRKHB6BF.js";
 import "./chunk-GAEFUSNO.js";
 import "./chunk-XUWSLT73.js";
 import {
@@ -50,14 +50,14 @@ import {
 } from "./chunk-NMVVBMUM.js";
 import {
   registeredHosts
-} from "./chunk-TNEBGXUW.js";
+} from "./chunk-GUI5WHLN.js";
 import {
   unlaunchedLine
-} from "./chunk-QASOL2U5.js";
+} from "./chunk-HXKSHWDY.js";
 import {
   parseConnection
 } from "./chunk-5VLTQGDL.js";
-import "./chunk-GG2JVZPM.js";
+import "./chunk-FOJTPIWC.js";
 import {
   macKey,
   macKeyOf

@@ -6,11 +6,11 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   lookAtBox
-} from "./chunk-XU2525GQ.js";
+} from "./chunk-WKIDKIDX.js";
 import {
   renderCard
-} from "./chunk-DAZ3CCJA.js";
-import "./chunk-SK5I44LP.js";
+} from "./chunk-2OLMVNEM.js";
+import "./chunk-374AI22S.js";
 import "./chunk-OS6SLAAT.js";
 import {
   proofFilesAt
@@ -26,11 +26,11 @@ import "./chunk-ISOGCCVV.js";
 import "./chunk-CHVTQVPC.js";
 import {
   drive
-} from "./chunk-3WAZ7BC7.js";
+} from "./chunk-UTLWLAXP.js";
 import {
   openPinned
 } from "./chunk-TNPW6QEE.js";
-import "./chunk-AEYXDNA5.js";
+import "./chunk-WRKHB6BF.js";
 import "./chunk-GAEFUSNO.js";
 import "./chunk-XUWSLT73.js";
 import "./chunk-JVGMY35H.js";
@@ -45,7 +45,7 @@ import "./chunk-H57H7UT2.js";
 import {
   FACTS,
   providerModule
-} from "./chunk-MZQIMHNK.js";
+} from "./chunk-5FYVZV4Y.js";
 import "./chunk-3A2X7C3T.js";
 import {
   code,
@@ -54,12 +54,12 @@ import {
 import {
   verifiedProvisioned,
   verifiedRegistration
-} from "./chunk-TNEBGXUW.js";
+} from "./chunk-GUI5WHLN.js";
 import {
   isProvisionRecord
-} from "./chunk-QASOL2U5.js";
+} from "./chunk-HXKSHWDY.js";
 import "./chunk-5VLTQGDL.js";
-import "./chunk-GG2JVZPM.js";
+import "./chunk-FOJTPIWC.js";
 import "./chunk-ZEYL4QKI.js";
 import "./chunk-BJTWK57O.js";
 import {

@@ -1459,6 +1459,10 @@ function vastProvisioner(s) {
     return a.body;
   };
   return {
+    async restart(id, bid) {
+      await ask("PUT", `/instances/bid_price/${encodeURIComponent(id)}/`, `raise the bid of ${id}`, { client_id: "me", price: bid });
+      await ask("PUT", `/instances/${encodeURIComponent(id)}/`, `start ${id}`, { state: "running" });
+    },
     async prepareKey(publicKey) {
       const list = await ask("GET", "/ssh/", "list ssh keys");
       const mine = strictly4("list ssh keys", () => {

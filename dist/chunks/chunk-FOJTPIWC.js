@@ -118,7 +118,9 @@ function recoveryTerms(o, w) {
   if (o["recovery"] === void 0) return null;
   const r = obj(o["recovery"], `${w}.recovery`);
   const x = `${w}.recovery`;
-  if (str(r, "on_preempt", x, { max: 16 }) !== "replace") throw new BoxDataError(`${x}.on_preempt is not replace`);
+  const policy = str(r, "on_preempt", x, { max: 16 });
+  if (policy !== "replace" && policy !== "restart-instance") throw new BoxDataError(`${x}.on_preempt is not replace or restart-instance`);
+  const replace = policy === "replace";
   const names = (k) => arr(r, k, x, 64).map((n, i) => {
     if (typeof n !== "string" || !ENV_NAME.test(n)) throw new BoxDataError(`${x}.${k}[${i}] is not a variable name`);
     return n;
@@ -126,7 +128,7 @@ function recoveryTerms(o, w) {
   const restored = r["restored"] === null ? null : obj(r["restored"], `${x}.restored`);
   const mode = str(r, "sync_mode", x, { max: 8, pattern: /^(?:dir|git-head)$/ });
   return {
-    onPreempt: "replace",
+    onPreempt: policy,
     maxRecoveries: int(r, "max_recoveries", x, { min: 1, max: 20 }),
     recoveries: int(r, "recoveries", x, { min: 0, max: 20 }),
     command: str(r, "command", x, { max: RECOVERY_COMMAND_MAX, pattern: NO_CONTROL }),
@@ -135,9 +137,9 @@ function recoveryTerms(o, w) {
       if (typeof g !== "string" || g.length > 512 || !/^[^\u0000-\u001f]+$/.test(g)) throw new BoxDataError(`${x}.checkpoints[${i}] is not a glob`);
       return g;
     }),
-    syncDir: str(r, "sync_dir", x, { max: 1024, pattern: /^[^\u0000-\u001f]+$/ }),
+    syncDir: str(r, "sync_dir", x, { max: 1024, pattern: replace ? /^[^\u0000-\u001f]+$/ : /^[^\u0000-\u001f]*$/ }),
     syncMode: mode,
-    release: str(r, "release", x, { max: 64, pattern: /^[0-9a-f]{12,64}$/ }),
+    release: replace ? str(r, "release", x, { max: 64, pattern: /^[0-9a-f]{12,64}$/ }) : optStr(r, "release", x, { max: 64, pattern: /^[0-9a-f]{12,64}$/ }),
     envNames: names("env_names"),
     secretNames: names("secret_names"),
     previous: arr(r, "previous", x, 20).map((p, i) => {

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   drive
-} from "./chunk-3WAZ7BC7.js";
+} from "./chunk-UTLWLAXP.js";
 import {
   handoffBytes,
   renderHandoff
@@ -15,7 +15,7 @@ import {
   ProvisionError,
   awsFromEnv,
   providerModule
-} from "./chunk-MZQIMHNK.js";
+} from "./chunk-5FYVZV4Y.js";
 import {
   durationText
 } from "./chunk-3A2X7C3T.js";
@@ -26,10 +26,10 @@ import {
 import {
   provisionedBytes,
   renderProvisioned
-} from "./chunk-QASOL2U5.js";
+} from "./chunk-HXKSHWDY.js";
 import {
   moneyText
-} from "./chunk-GG2JVZPM.js";
+} from "./chunk-FOJTPIWC.js";
 import {
   sign
 } from "./chunk-ZEYL4QKI.js";

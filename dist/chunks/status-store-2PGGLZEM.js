@@ -33,7 +33,7 @@ import {
   REGISTRATION_PREFIX,
   registrationMarker,
   registrationRunId
-} from "./chunk-GG2JVZPM.js";
+} from "./chunk-FOJTPIWC.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";

@@ -8,10 +8,10 @@ import {
   registeredHosts,
   verifiedProvisioned,
   verifiedRegistration
-} from "./chunk-TNEBGXUW.js";
-import "./chunk-QASOL2U5.js";
+} from "./chunk-GUI5WHLN.js";
+import "./chunk-HXKSHWDY.js";
 import "./chunk-5VLTQGDL.js";
-import "./chunk-GG2JVZPM.js";
+import "./chunk-FOJTPIWC.js";
 import "./chunk-ZEYL4QKI.js";
 import "./chunk-BJTWK57O.js";
 import "./chunk-C5X3PL2Z.js";

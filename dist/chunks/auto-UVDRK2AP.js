@@ -6,8 +6,8 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   lookAtBox
-} from "./chunk-XU2525GQ.js";
-import "./chunk-SK5I44LP.js";
+} from "./chunk-WKIDKIDX.js";
+import "./chunk-374AI22S.js";
 import "./chunk-OS6SLAAT.js";
 import {
   checkBox,
@@ -21,9 +21,9 @@ import {
 import "./chunk-CHVTQVPC.js";
 import {
   drive
-} from "./chunk-3WAZ7BC7.js";
+} from "./chunk-UTLWLAXP.js";
 import "./chunk-TNPW6QEE.js";
-import "./chunk-AEYXDNA5.js";
+import "./chunk-WRKHB6BF.js";
 import "./chunk-GAEFUSNO.js";
 import "./chunk-JVGMY35H.js";
 import "./chunk-ZRLUYSUU.js";
@@ -34,12 +34,12 @@ import "./chunk-KFGKGXAR.js";
 import "./chunk-H57H7UT2.js";
 import {
   providerModule
-} from "./chunk-MZQIMHNK.js";
+} from "./chunk-5FYVZV4Y.js";
 import "./chunk-3A2X7C3T.js";
 import "./chunk-5VLTQGDL.js";
 import {
   GITHUB_LOGIN
-} from "./chunk-GG2JVZPM.js";
+} from "./chunk-FOJTPIWC.js";
 import "./chunk-BJTWK57O.js";
 import "./chunk-C5X3PL2Z.js";
 import {

@@ -16,12 +16,12 @@ import {
 } from "./chunk-GIMEU6XK.js";
 import {
   renderCard
-} from "./chunk-DAZ3CCJA.js";
+} from "./chunk-2OLMVNEM.js";
 import {
   listFiles,
   lookAtRun,
   stateOfLook
-} from "./chunk-SK5I44LP.js";
+} from "./chunk-374AI22S.js";
 import "./chunk-OS6SLAAT.js";
 import {
   VERIFIED_MAC,
@@ -39,7 +39,7 @@ import {
 import {
   openPinned
 } from "./chunk-TNPW6QEE.js";
-import "./chunk-AEYXDNA5.js";
+import "./chunk-WRKHB6BF.js";
 import "./chunk-GAEFUSNO.js";
 import {
   human
@@ -53,7 +53,7 @@ import {
 } from "./chunk-J7KPJFWQ.js";
 import "./chunk-KFGKGXAR.js";
 import "./chunk-H57H7UT2.js";
-import "./chunk-MZQIMHNK.js";
+import "./chunk-5FYVZV4Y.js";
 import {
   FOREIGN_SLACK_S,
   allEnded,

@@ -9,7 +9,7 @@ import {
   parseReportTo,
   parseStore,
   parseSweep
-} from "./chunk-A6MUPZWO.js";
+} from "./chunk-CCQEYRCH.js";
 import {
   HANDOFF_MAX_BYTES,
   handoffBytes,
@@ -17,7 +17,7 @@ import {
 } from "./chunk-LQUJYXPP.js";
 import {
   PROVIDER_LIST
-} from "./chunk-MZQIMHNK.js";
+} from "./chunk-5FYVZV4Y.js";
 import {
   DEFAULT_RUN_ROOT,
   parseAudit
@@ -172,10 +172,15 @@ function parseSlurm(inputs, backend) {
 var BACKENDS = BACKEND_NAMES;
 var RELEASE_MODES = ["dir", "git-head"];
 var IMDS = "169.254.169.254:80";
-var ON_PREEMPT = ["wait", "replace"];
+var ON_PREEMPT = ["wait", "replace", "restart-instance"];
+var RESTARTABLE = ["vastai"];
 function onPreempt(inputs, provider, o) {
   const policy = oneOf("on-preempt", inputs["on-preempt"], ON_PREEMPT, "wait");
   const maxRecoveries = number("max-recoveries", inputs["max-recoveries"], 3, 1, 20);
+  if (policy === "restart-instance") {
+    const why = !provider ? "needs provider (and instance-id): the instance to start again" : !RESTARTABLE.includes(provider) ? `is not offered for provider ${provider}: ${provider === "aws" ? "EC2 restarts a stopped spot instance only by itself" : "tether cannot start its preempted instance again"} (replace rents a new box)` : o.backend === "slurm" ? "is for a rented box: on Slurm, preemption is Slurm's (requeue: true recovers it)" : null;
+    if (why) throw new InputError("on-preempt", `restart-instance ${why}`);
+  }
   if (policy === "replace") {
     const why = !provider ? "needs provider (and instance-id): the provider whose word says the box was preempted" : PREEMPTION_SIGNATURE[provider] !== "verified" ? `is not offered for provider ${provider}: ${PREEMPTION_SIGNATURE[provider] === "unverified" ? "its preemption signature is not verified, so only wait is" : "it rents no spot boxes tether can tell preempted"}` : o.backend === "slurm" ? "is for a rented box: on Slurm, preemption is Slurm's (requeue: true recovers it)" : o.sweep ? "is not offered for a sweep yet: each cell would need its own restore" : !o.syncDir ? "needs sync-dir: a recovery ships the same code to the new box itself (a workdir filled by hand would not be there)" : o.command.length > RECOVERY_COMMAND_MAX || (o.then ?? "").length > RECOVERY_COMMAND_MAX ? `needs a command (and then) of at most ${RECOVERY_COMMAND_MAX} characters, signed into the registration for the new box (put long scripts in a file)` : null;
     if (why) throw new InputError("on-preempt", `replace ${why}`);

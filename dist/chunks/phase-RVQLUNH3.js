@@ -13,33 +13,35 @@ import {
 import "./chunk-CHVTQVPC.js";
 import {
   provisionPhase
-} from "./chunk-TBWCWMSI.js";
-import "./chunk-3WAZ7BC7.js";
+} from "./chunk-F5PXSEIG.js";
+import "./chunk-UTLWLAXP.js";
 import {
   describeTwice
-} from "./chunk-CQH4KROC.js";
+} from "./chunk-JZCSLDXA.js";
 import {
   launchPhase,
   packRelease
-} from "./chunk-QZCKV6WB.js";
+} from "./chunk-YSFEZQHR.js";
 import "./chunk-T6O3CDSP.js";
-import "./chunk-TNPW6QEE.js";
+import {
+  openPinned
+} from "./chunk-TNPW6QEE.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-KFGKGXAR.js";
 import {
   parseLaunchPhase,
   parseProvision,
   withProvision
-} from "./chunk-AORHWGV6.js";
+} from "./chunk-3AFNX4JH.js";
 import {
   PHASE_INPUTS,
   withDefaults
-} from "./chunk-A6MUPZWO.js";
+} from "./chunk-CCQEYRCH.js";
 import "./chunk-LQUJYXPP.js";
 import {
   awsFromEnv,
   providerModule
-} from "./chunk-MZQIMHNK.js";
+} from "./chunk-5FYVZV4Y.js";
 import "./chunk-2RVYMC2G.js";
 import "./chunk-3A2X7C3T.js";
 import {
@@ -48,10 +50,10 @@ import {
 } from "./chunk-NMVVBMUM.js";
 import {
   verifiedRegistration
-} from "./chunk-TNEBGXUW.js";
-import "./chunk-QASOL2U5.js";
+} from "./chunk-GUI5WHLN.js";
+import "./chunk-HXKSHWDY.js";
 import "./chunk-5VLTQGDL.js";
-import "./chunk-GG2JVZPM.js";
+import "./chunk-FOJTPIWC.js";
 import "./chunk-ZEYL4QKI.js";
 import "./chunk-BJTWK57O.js";
 import {
@@ -61,7 +63,9 @@ import {
   InputError
 } from "./chunk-3B7SBFZS.js";
 import "./chunk-K3DZ3EI6.js";
-import "./chunk-GMQBEAIE.js";
+import {
+  TransportError
+} from "./chunk-GMQBEAIE.js";
 import "./chunk-U6FX2S55.js";
 import "./chunk-EB3SDZEE.js";
 import "./chunk-UOEFC6VY.js";
@@ -78,7 +82,10 @@ async function recoverPhase(cfg, ctx, tuning = {}) {
   const { reporter } = ctx;
   const t0 = Date.now();
   try {
-    const plan = await planRecovery(cfg, ctx, tuning.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))));
+    const sleep = tuning.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const { reg, terms } = await recoveryTerms(cfg, ctx);
+    if (terms.onPreempt === "restart-instance") return await restartInstance(cfg, ctx, reg, terms, sleep, t0);
+    const plan = await planRecovery(cfg, ctx, sleep, { reg, terms });
     reporter.info(`recover: ${plan.said}; rent a box of the same spec at ${plan.reg.provider}`);
     const provisioned = await provisionPhase(plan.provision, ctx, tuning.provision ?? {});
     if (provisioned !== 0) {
@@ -115,9 +122,10 @@ ${inert(err.message)}`);
     return 1;
   }
 }
-async function planRecovery(cfg, ctx, sleep) {
+async function planRecovery(cfg, ctx, sleep, { reg, terms }) {
   const { ports, env } = ctx;
-  const { reg, terms } = await recoveryTerms(cfg, ctx);
+  if (!cfg.syncDest)
+    throw new InputError("sync-dest", "is required for a replace: the patrol's sync directory on this runner, where the run's verified checkpoints are");
   const provInputs = withDefaults("provision", { ...pick(cfg.inputs, PROVISION_KEYS), "run-id": cfg.runId });
   const provision = { ...parseProvision(provInputs, env), store: null };
   if (provision.provider !== reg.provider)
@@ -158,6 +166,101 @@ async function planRecovery(cfg, ctx, sleep) {
       previous: [...terms.previous, { provider: reg.provider, instanceId: reg.instanceId, attempt: reg.attempt }].slice(-20)
     }
   };
+}
+var RESTART_DEADLINE_MS = 10 * 6e4;
+var RESTART_POLL_MS = 3e3;
+async function restartInstance(cfg, ctx, reg, terms, sleep, t0) {
+  const { reporter, env } = ctx;
+  const provInputs = withDefaults("provision", { ...pick(cfg.inputs, PROVISION_KEYS), "run-id": cfg.runId });
+  const provision = { ...parseProvision(provInputs, env), store: null };
+  if (provision.provider !== reg.provider)
+    throw new InputError("provider", `is ${provision.provider}, but ${cfg.runId} was rented at ${reg.provider}: a restart asks the same provider`);
+  const word = await providerSays(reg, provision, env, cfg.confirmMs, sleep);
+  const price = reg.hourlyPrice ? Number(reg.hourlyPrice) : NaN;
+  const bid = provision.maxHourlyPrice ?? (Number.isFinite(price) ? Math.round(price * 1.25 * 1e4) / 1e4 : null);
+  if (bid === null) throw new Refusal(`restarting ${reg.instanceId} needs a bid: give max-hourly-price (the registration records no hourly price)`);
+  const p = providerModule(reg.provider).provision.make({
+    apiKey: provision.apiKey,
+    aws: null,
+    apiUrl: provision.apiUrl,
+    callTimeoutMs: 2e4,
+    log: (l) => reporter.info(`recover: ${l}`)
+  });
+  if (!p.restart) throw new Refusal(`${reg.provider} cannot be asked to start instance ${reg.instanceId} again`);
+  reporter.info(`recover: ${reg.provider} says it preempted ${reg.instanceId} (${word.preempted}); bidding $${bid}/h and starting it again`);
+  await p.restart(reg.instanceId, bid);
+  const end = Date.now() + RESTART_DEADLINE_MS;
+  let state = await p.describe(reg.instanceId);
+  while (!(state.phase === "running" && state.host) && state.phase !== "gone" && Date.now() < end) {
+    await sleep(RESTART_POLL_MS);
+    state = await p.describe(reg.instanceId);
+  }
+  if (!(state.phase === "running" && state.host)) {
+    reporter.output("result", "failed");
+    reporter.error(`recover: ${reg.instanceId} did not run again (${state.phase}: ${state.detail}); the run stays preempted, its disk kept at ${reg.provider}`);
+    return 1;
+  }
+  const inputs = strings(
+    withDefaults("launch", {
+      ...pick(cfg.inputs, ["ssh-key", "ssh-key-path", "connect-timeout", "report-to", "github-token", "secrets", "env", "audit", "require-gpu"]),
+      host: state.host,
+      port: String(state.port),
+      user: reg.user,
+      // The disk kept its host key: the pin the registration signed must still hold.
+      "host-key-fingerprint": reg.hostKeyFingerprint,
+      provider: reg.provider,
+      "instance-id": reg.instanceId,
+      "run-id": cfg.runId,
+      backend: reg.backend,
+      "run-root": reg.runRoot,
+      resume: "true",
+      command: "",
+      commit: reg.commit ?? "",
+      "expected-duration": reg.expectedDurationS ? String(reg.expectedDurationS) : "",
+      "max-hours": reg.maxHoursS ? String(reg.maxHoursS) : "",
+      ...reg.maxCost && reg.hourlyPrice ? { "max-cost": reg.maxCost } : {},
+      "hourly-price": String(bid),
+      ...reg.parkAfterS ? { "park-after": String(reg.parkAfterS) } : {},
+      "on-preempt": "restart-instance",
+      "max-recoveries": String(terms.maxRecoveries),
+      ...cfg.confirmTimeout ? { "confirm-timeout": cfg.confirmTimeout } : {}
+    })
+  );
+  const launch = parseLaunchPhase(inputs, env);
+  const pinned = await answersPinned(launch.conn, reporter, end, sleep);
+  if (pinned) throw new Refusal(`${reg.instanceId} runs again at ${state.host}:${state.port}, but ${pinned}: nothing is resumed there`);
+  launch.recovery = { attemptFloor: reg.attempt, restore: null, recoveries: terms.recoveries + 1, previous: terms.previous };
+  launch.policy = reg.policy ?? null;
+  const launched = await launchPhase(launch, ctx);
+  if (launched !== 0) {
+    reporter.output("result", "failed");
+    reporter.error(`recover: ${reg.instanceId} runs again, but the job did not resume there (above): it bills; resume it, or tear it down`);
+    return launched;
+  }
+  reporter.output("result", "recovered");
+  reporter.output("instance-id", reg.instanceId);
+  reporter.output("recover-ms", String(Date.now() - t0));
+  reporter.summary(
+    `### \u{1FA82} tether restarted ${code(cfg.runId)} on the same instance
+
+${inert(`${reg.provider} says it preempted instance ${reg.instanceId} (${word.preempted}; read twice), now ${word.phase}`)}. Bid $${bid}/h and started again at ${code(`${state.host}:${state.port}`)} with the pinned host key; attempt ${reg.attempt + 1} resumes the recorded work from its own disk. Recovery ${terms.recoveries + 1} of ${terms.maxRecoveries}.`
+  );
+  return 0;
+}
+async function answersPinned(conn, reporter, end, sleep) {
+  let last;
+  for (; ; ) {
+    try {
+      const { session } = await openPinned({ conn, cred: loadCredential(conn.key) }, reporter, { attempts: 1 });
+      session.close();
+      return null;
+    } catch (err) {
+      if (!(err instanceof TransportError)) throw err;
+      last = err.kind === "host_key_mismatch" ? `it answers with another host key than the pinned one (${err.message.slice(0, 200)})` : `it does not answer (${err.kind})`;
+    }
+    if (Date.now() >= end) return last;
+    await sleep(RESTART_POLL_MS);
+  }
 }
 async function recoveryTerms(cfg, ctx) {
   const store = ctx.ports.statusStore?.(cfg.store);

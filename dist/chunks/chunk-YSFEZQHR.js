@@ -30,7 +30,7 @@ import {
   moneyText,
   renderRegistration,
   signedBytes
-} from "./chunk-GG2JVZPM.js";
+} from "./chunk-FOJTPIWC.js";
 import {
   sign
 } from "./chunk-ZEYL4QKI.js";
@@ -666,16 +666,18 @@ ${o.logHead.trimEnd()}`);
   }
 }
 function recoveryTerms(cfg, releaseId, recovered) {
-  if (cfg.onPreempt.policy !== "replace" || !cfg.sync || !releaseId) return null;
+  const restart = cfg.onPreempt.policy === "restart-instance";
+  if (!restart && (cfg.onPreempt.policy !== "replace" || !cfg.sync || !releaseId)) return null;
   return {
-    onPreempt: "replace",
+    onPreempt: restart ? "restart-instance" : "replace",
     maxRecoveries: cfg.onPreempt.maxRecoveries,
     recoveries: recovered?.recoveries ?? 0,
-    command: cfg.command,
-    then: cfg.then ?? null,
+    // A restart resumes the work recorded on the instance's own disk: nothing of it is carried here.
+    command: restart ? "" : cfg.command,
+    then: restart ? null : cfg.then ?? null,
     checkpoints: cfg.checkpoints,
-    syncDir: cfg.sync.dir,
-    syncMode: cfg.sync.mode,
+    syncDir: cfg.sync?.dir ?? "",
+    syncMode: cfg.sync?.mode ?? "dir",
     release: releaseId,
     envNames: cfg.env.map(([n]) => n),
     secretNames: cfg.secretNames,

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   ROLES
-} from "./chunk-PSBPMS7J.js";
+} from "./chunk-MIKWZDZL.js";
 
 // src/chatops/gate.ts
 function eventGate(e) {

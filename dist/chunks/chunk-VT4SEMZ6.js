@@ -18,7 +18,7 @@ import {
 } from "./chunk-J4JGH25V.js";
 import {
   parseChatOpsPhase
-} from "./chunk-PSBPMS7J.js";
+} from "./chunk-MIKWZDZL.js";
 import {
   parseLogsPhase
 } from "./chunk-RXAKWHHF.js";
@@ -26,7 +26,7 @@ import {
   parseLaunchPhase,
   parseProvision,
   withProvision
-} from "./chunk-AORHWGV6.js";
+} from "./chunk-3AFNX4JH.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
@@ -36,14 +36,14 @@ import {
   parseReportTo,
   parseStore,
   withDefaults
-} from "./chunk-A6MUPZWO.js";
+} from "./chunk-CCQEYRCH.js";
 import {
   FACTS,
   instanceIdFor,
   providerModule,
   verbFacts,
   verbMissing
-} from "./chunk-MZQIMHNK.js";
+} from "./chunk-5FYVZV4Y.js";
 import {
   DEFAULT_RUN_ROOT,
   parseAuditPhase
@@ -53,14 +53,14 @@ import {
 } from "./chunk-NMVVBMUM.js";
 import {
   verifiedRegistration
-} from "./chunk-TNEBGXUW.js";
+} from "./chunk-GUI5WHLN.js";
 import {
   parseConnection,
   parseKeySource
 } from "./chunk-5VLTQGDL.js";
 import {
   REGISTRATION_PREFIX
-} from "./chunk-GG2JVZPM.js";
+} from "./chunk-FOJTPIWC.js";
 import {
   macKeyOf
 } from "./chunk-ZEYL4QKI.js";
@@ -144,7 +144,6 @@ function parseRecover(given, env) {
   const key = parseKeySource(inputs, env);
   if (key.kind === "agent") throw new InputError("ssh-key", "recover checks and re-signs the registration with the SSH key: give ssh-key or ssh-key-path");
   const syncDest = (inputs["sync-dest"] ?? "").trim();
-  if (!syncDest) throw new InputError("sync-dest", "is required: the patrol's sync directory on this runner, where the run's verified checkpoints are");
   plainPath("sync-dest", syncDest);
   const t = duration("preempt-confirm", inputs["preempt-confirm"], 5) ?? 5;
   if (t < 1 || t > 60) throw new InputError("preempt-confirm", `${show(inputs["preempt-confirm"] ?? "")} is outside 1s to 60s`);
@@ -376,7 +375,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-SE4CBUBJ.js"),
+      () => import("./phase-TEZKUWAL.js"),
       (m) => m.auditPhase
     )
   },
@@ -393,7 +392,7 @@ var PHASES = {
     // --from-provision fills the connection from provision's signed file first (src/launch/from-provision.ts).
     parse: (inputs, env) => parseLaunchPhase(withProvision(inputs, env), env),
     run: lazy(
-      () => import("./phase-SE4CBUBJ.js"),
+      () => import("./phase-TEZKUWAL.js"),
       (m) => m.launchPhase
     )
   },
@@ -408,7 +407,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-ZMPOIGQC.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-4ESPUN2G.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -422,7 +421,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-UZ6OBCM6.js"),
+      () => import("./phase-QDMDUVLX.js"),
       (m) => m.collectPhase
     )
   },
@@ -438,7 +437,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-KJZIL3O5.js"),
+      () => import("./phase-VVQSMAKQ.js"),
       (m) => m.teardownPhase
     )
   },
@@ -452,7 +451,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-6Y2OCS6A.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-6F4AZTUQ.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   },
   logs: {
     name: "logs",
@@ -498,7 +497,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-XE3SSQTM.js"),
+      () => import("./phase-KIC43AIM.js"),
       (m) => m.provisionPhase
     )
   },
@@ -514,7 +513,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseRecover,
     run: lazy(
-      () => import("./phase-3DYJ6XGT.js"),
+      () => import("./phase-RVQLUNH3.js"),
       (m) => m.recoverPhase
     )
   }
@@ -548,9 +547,9 @@ async function patrolSteps() {
     probeHost,
     probeOn,
     sync: async (...a) => (await import("./step-ZIZE7O5I.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-6ZW6A62O.js")).followRuns(f),
-    orphans: async (...a) => (await import("./orphans-NEEPEHF2.js")).findOrphans(...a),
-    afterVerified: async (...a) => (await import("./auto-NSRPGZHB.js")).afterVerifiedStep(...a)
+    follow: async (f) => (await import("./patrol-QLHCTKGM.js")).followRuns(f),
+    orphans: async (...a) => (await import("./orphans-KYGNT7YD.js")).findOrphans(...a),
+    afterVerified: async (...a) => (await import("./auto-UVDRK2AP.js")).afterVerifiedStep(...a)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -563,7 +562,7 @@ function chatopsDeps(cfg, ctx) {
     registration: async (runId2) => {
       const store = ports.statusStore?.(cfg.store);
       if (!store?.registered || !cfg.own) return null;
-      const { registeredHosts } = await import("./hosts-7FYH5UGF.js");
+      const { registeredHosts } = await import("./hosts-ZMUYVLSP.js");
       const { loadCredential: loadCredential2 } = await import("./keys-SULIVNZF.js");
       const mine = (await store.registered()).filter((f) => f.runId === runId2);
       const e = registeredHosts(mine, loadCredential2(cfg.own.key), cfg.own).entries[runId2];
@@ -685,7 +684,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-VMFE6N4D.js").then((m) => {
+  const get = () => real ??= import("./status-store-2PGGLZEM.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -728,7 +727,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-RDSXDCNC.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-OCYENQXT.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),
@@ -742,7 +741,7 @@ function githubPorts(env = process.env) {
     dispatcher: (token) => {
       if (!token) return null;
       let real;
-      const get = () => real ??= import("./chatops-api-RDSXDCNC.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-OCYENQXT.js").then((m) => m.chatopsApi(env, token));
       return { dispatch: async (w, r, i) => (await get()).dispatch(w, r, i) };
     },
     actionsApi: (token) => {
@@ -755,7 +754,7 @@ function githubPorts(env = process.env) {
         downloadRunArtifact: async (...a) => (await get()).downloadRunArtifact(...a)
       };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-VMFE6N4D.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-2PGGLZEM.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 

@@ -10,10 +10,10 @@ import {
 import "./chunk-V37UE6HX.js";
 import {
   roleOf
-} from "./chunk-CS56HH5G.js";
+} from "./chunk-IGAECMEB.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-PSBPMS7J.js";
-import "./chunk-A6MUPZWO.js";
+import "./chunk-MIKWZDZL.js";
+import "./chunk-CCQEYRCH.js";
 import "./chunk-2RVYMC2G.js";
 import "./chunk-3A2X7C3T.js";
 import "./chunk-5VLTQGDL.js";

@@ -8,7 +8,7 @@ import {
   isProvisionRecord,
   provisionedBytes,
   readProvisioned
-} from "./chunk-QASOL2U5.js";
+} from "./chunk-HXKSHWDY.js";
 import {
   connectionTo
 } from "./chunk-5VLTQGDL.js";
@@ -16,7 +16,7 @@ import {
   readRegistration,
   signedBytes,
   whereRegistered
-} from "./chunk-GG2JVZPM.js";
+} from "./chunk-FOJTPIWC.js";
 import {
   verify
 } from "./chunk-ZEYL4QKI.js";

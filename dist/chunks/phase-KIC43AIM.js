@@ -5,23 +5,27 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  describeConfirmed,
-  describeTwice,
-  findOrphans
-} from "./chunk-CQH4KROC.js";
-import "./chunk-MZQIMHNK.js";
+  provisionPhase
+} from "./chunk-F5PXSEIG.js";
+import "./chunk-UTLWLAXP.js";
+import "./chunk-LQUJYXPP.js";
+import "./chunk-5FYVZV4Y.js";
+import "./chunk-3A2X7C3T.js";
+import "./chunk-NMVVBMUM.js";
+import "./chunk-HXKSHWDY.js";
+import "./chunk-FOJTPIWC.js";
+import "./chunk-ZEYL4QKI.js";
 import "./chunk-BJTWK57O.js";
 import "./chunk-C5X3PL2Z.js";
 import "./chunk-3B7SBFZS.js";
 import "./chunk-K3DZ3EI6.js";
 import "./chunk-GMQBEAIE.js";
 import "./chunk-U6FX2S55.js";
+import "./chunk-EB3SDZEE.js";
 import "./chunk-UOEFC6VY.js";
 import "./chunk-TVYL3LYN.js";
 import "./chunk-EPCPIVQ4.js";
 import "./chunk-R3K6G2KB.js";
 export {
-  describeConfirmed,
-  describeTwice,
-  findOrphans
+  provisionPhase
 };

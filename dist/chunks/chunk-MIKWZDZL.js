@@ -11,7 +11,7 @@ import {
   parseReportTo,
   parseStore,
   withDefaults
-} from "./chunk-A6MUPZWO.js";
+} from "./chunk-CCQEYRCH.js";
 import {
   parseConnection,
   parseOwnConnection

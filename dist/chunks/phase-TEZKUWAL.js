@@ -7,14 +7,14 @@ var __dirname = __tether_dn(__filename);
 import {
   auditPhase,
   launchPhase
-} from "./chunk-QZCKV6WB.js";
+} from "./chunk-YSFEZQHR.js";
 import "./chunk-T6O3CDSP.js";
 import "./chunk-TNPW6QEE.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-KFGKGXAR.js";
 import "./chunk-NMVVBMUM.js";
 import "./chunk-5VLTQGDL.js";
-import "./chunk-GG2JVZPM.js";
+import "./chunk-FOJTPIWC.js";
 import "./chunk-ZEYL4QKI.js";
 import "./chunk-BJTWK57O.js";
 import "./chunk-C5X3PL2Z.js";

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   ProviderError
-} from "./chunk-MZQIMHNK.js";
+} from "./chunk-5FYVZV4Y.js";
 
 // src/providers/drive.ts
 var reached = (verb, s) => s === "gone" || verb === "park" && s === "stopped";

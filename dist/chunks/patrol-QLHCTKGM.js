@@ -12,7 +12,7 @@ import {
 } from "./chunk-SDL4VHW3.js";
 import {
   tick
-} from "./chunk-AEYXDNA5.js";
+} from "./chunk-WRKHB6BF.js";
 import "./chunk-GAEFUSNO.js";
 import "./chunk-XUWSLT73.js";
 import "./chunk-JVGMY35H.js";

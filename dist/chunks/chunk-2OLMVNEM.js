@@ -12,7 +12,7 @@ import {
   monthsSince,
   verbFacts,
   verbMissing
-} from "./chunk-MZQIMHNK.js";
+} from "./chunk-5FYVZV4Y.js";
 import {
   whereText
 } from "./chunk-3A2X7C3T.js";
