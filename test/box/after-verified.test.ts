@@ -8,8 +8,6 @@ import { BOT, HUMAN, startGitHubDouble, type GitHubDouble } from '../harness/git
 import { ArtifactDouble } from '../harness/artifact-double.ts';
 import { SpotLab } from '../harness/spot-lab.ts';
 import { waitFor } from '../harness/sh.ts';
-import { collectPhase } from '../harness/phases.ts';
-import { captureReporter } from '../harness/reporter.ts';
 import { checkedPid, signalPid } from '../harness/pids.ts';
 
 /**
@@ -34,18 +32,6 @@ const LAUNCH_ENV = {
   GITHUB_WORKFLOW_REF: 'lab/train/.github/workflows/tether-launch.yml@refs/heads/main',
   GITHUB_ACTOR: 'octo-researcher',
 };
-
-/** Runs `fn` with these variables in process.env (the artifact client reads them there, as on a runner). */
-async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const before = { ...process.env };
-  Object.assign(process.env, vars);
-  try {
-    return await fn();
-  } finally {
-    for (const k of Object.keys(process.env)) if (!(k in before)) delete process.env[k];
-    Object.assign(process.env, before);
-  }
-}
 
 beforeAll(async () => {
   ec2 = new Ec2Double();
@@ -94,29 +80,7 @@ describe('after-verified destroy: the patrol stops the meter on its own proof an
     expect(dispatched.inputs).toMatchObject({ 'run-id': RUN, 'instance-id': id });
 
     // The dispatched collect runs as its own workflow run: verified, uploaded with VERIFIED.mac among the records.
-    const c = captureReporter();
-    // Imported now: @actions/github reads GITHUB_API_URL once, when first imported (set in beforeAll).
-    const { githubArtifacts } = await import('../../src/github/artifacts.ts');
-    const i = dispatched.inputs as Record<string, string>;
-    const code = await withEnv(art.env(String(dispatched.runId), 'job-collect'), () =>
-      collectPhase(
-        {
-          'run-id': RUN,
-          host: i['host']!,
-          port: i['port']!,
-          user: 'root',
-          'host-key-fingerprint': i['host-key-fingerprint']!,
-          'ssh-key-path': lab.key,
-          provider: i['provider']!,
-          'instance-id': i['instance-id']!,
-          'dest-dir': 'collected',
-        },
-        {},
-        c,
-        work,
-        githubArtifacts(process.env),
-      ),
-    );
+    const { code, r: c } = await lab.collectAs(dispatched, art);
     expect(code, c.errors.join('\n')).toBe(0);
     const records = art.finalized().find((a) => a.name.endsWith('-records'));
     expect(records?.runId).toBe(String(dispatched.runId));

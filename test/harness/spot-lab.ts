@@ -11,7 +11,8 @@ import { parseReportTo } from '../../src/config/patrol.ts';
 import { probeHost } from '../../src/remote/probe.ts';
 import { EC2_ENV, EC2_REGION, type Ec2Double, type Ec2Instance } from './ec2-double.ts';
 import type { GitHubDouble } from './github-double.ts';
-import { launchPhase, patrolPhase, provisionPhase, recoverPhase } from './phases.ts';
+import { collectPhase, launchPhase, patrolPhase, provisionPhase, recoverPhase } from './phases.ts';
+import type { ArtifactDouble } from './artifact-double.ts';
 import { captureReporter } from './reporter.ts';
 import { actionsApi } from '../../src/github/actions-api.ts';
 
@@ -170,6 +171,43 @@ export class SpotLab {
       this.store(at),
     );
     return { code, r, text: [...r.errors, ...r.summaries].join('\n') };
+  }
+
+  /**
+   * The collect the patrol dispatched, run as that workflow run would run it on this runner: its artifacts go to the
+   * service double under the dispatched run's id (the real @actions/artifact client reads its variables from
+   * process.env, as on a runner, so they are set for the call only).
+   */
+  async collectAs(d: { inputs: Record<string, unknown>; runId: number }, art: ArtifactDouble) {
+    const i = d.inputs as Record<string, string>;
+    const c = captureReporter();
+    const before = { ...process.env };
+    Object.assign(process.env, art.env(String(d.runId), 'job-collect'));
+    try {
+      // Imported here: @actions/github reads GITHUB_API_URL once, when first imported.
+      const { githubArtifacts } = await import('../../src/github/artifacts.ts');
+      const code = await collectPhase(
+        {
+          'run-id': i['run-id']!,
+          host: i['host']!,
+          port: i['port']!,
+          user: 'root',
+          'host-key-fingerprint': i['host-key-fingerprint']!,
+          'ssh-key-path': this.key,
+          provider: i['provider']!,
+          'instance-id': i['instance-id']!,
+          'dest-dir': 'collected',
+        },
+        {},
+        c,
+        this.work,
+        githubArtifacts(process.env),
+      );
+      return { code, r: c };
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in before)) delete process.env[k];
+      Object.assign(process.env, before);
+    }
   }
 
   box(id: string): Ec2Instance {

@@ -3,14 +3,17 @@
 // while the box's link is dropped: the network and the provider both blink) and the patrol recovering it through
 // tether recover. Invariants, each a count that must stay 0: false recoveries (a dispatch or a `preempted` with
 // no preemption struck), steps lost beyond one checkpoint interval (plus the sync's settle time), destroys
-// without proof (tether terminating anything), a broken loss curve, faults not visible within one tick.
+// without proof (the run is launched with after-verified: destroy, so the patrol may destroy: any terminate before
+// the collect's proof and a person's approval, or of another instance, or more than one), a broken loss curve,
+// faults not visible within one tick.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { prng } from '../harness/craft.ts';
 import { Ec2Double } from '../harness/ec2-double.ts';
-import { startGitHubDouble } from '../harness/github-double.ts';
+import { HUMAN, startGitHubDouble } from '../harness/github-double.ts';
+import { ArtifactDouble } from '../harness/artifact-double.ts';
 import { waitFor } from '../harness/sh.ts';
 import { logged, readIf, SpotLab, TRAIN } from '../harness/spot-lab.ts';
 
@@ -37,6 +40,13 @@ export interface SpotSoakResult {
 }
 
 const EVERY = 4;
+const LAUNCH_RUN = 555;
+const LAUNCH_ENV = {
+  GITHUB_RUN_ID: String(LAUNCH_RUN),
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_WORKFLOW_REF: 'lab/train/.github/workflows/tether-launch.yml@refs/heads/main',
+  GITHUB_ACTOR: 'octo-researcher',
+};
 const STEP_S = 0.3;
 /** Steps a checkpoint may be younger than the sync's settle time (1 s) plus one tick's length, beyond the interval. */
 const SLACK = Math.ceil(2.5 / STEP_S);
@@ -59,6 +69,14 @@ export async function runSpotSoak(o: { seed: number; faults: number; log?: (l: s
   const ec2 = new Ec2Double();
   await ec2.start();
   const gh = await startGitHubDouble();
+  const art = new ArtifactDouble();
+  await art.start();
+  gh.artifactStore = art.restStore();
+  gh.runs.set(LAUNCH_RUN, { path: '.github/workflows/tether-launch.yml', status: 'completed', conclusion: 'success' });
+  // The patrol's artifact client finds the collect run's proof through the REST API GITHUB_API_URL names.
+  const savedEnv = { ...process.env };
+  process.env['GITHUB_API_URL'] = gh.url;
+  process.env['NO_PROXY'] = '127.0.0.1,localhost';
   const work = mkdtempSync(join(tmpdir(), 'tether-spot-soak-'));
   const run = 'spot-soak';
   // Enough steps for every fault to find the job training (a flap's ticks let it train on meanwhile).
@@ -70,7 +88,14 @@ export async function runSpotSoak(o: { seed: number; faults: number; log?: (l: s
   try {
     const lab = new SpotLab(ec2, gh, work);
     const at = `issue:${gh.addIssue('Spot soak')}`;
-    let id = await lab.start(run, at, { code: lab.code('code'), command: '/usr/bin/python3 train.py', env });
+    let id = await lab.start(run, at, {
+      code: lab.code('code'),
+      command: '/usr/bin/python3 train.py',
+      env,
+      inputs: { 'after-verified': 'destroy', 'approval-environment': 'gpu-approval' },
+      launchEnv: LAUNCH_ENV,
+    });
+    const terminates = () => ec2.actions.filter((a) => a === 'TerminateInstances').length;
     let attempt = 1;
     let from = 0;
     log(`spot soak: seed ${o.seed}, faults ${faults.join(', ')}, ${total} steps`);
@@ -142,12 +167,28 @@ export async function runSpotSoak(o: { seed: number; faults: number; log?: (l: s
       for (const [s, loss] of logged(l))
         if (reference.get(s) !== loss) violate('loss curve breaks', `attempt ${k + 1} step ${s}: ${loss}, uninterrupted ${reference.get(s)}`);
     if ((logged(logs.at(-1)!).at(-1)?.[0] ?? 0) !== total) violate('loss curve breaks', 'the last attempt did not reach the last step');
-    const terminated = ec2.actions.filter((a) => a === 'TerminateInstances').length;
-    if (terminated) violate('destroys without proof', `tether terminated ${terminated} instance(s)`);
+    // The run ended: through every fault no terminate; now the patrol may destroy only after the proof and the approval.
+    if (terminates()) violate('destroys without proof', `tether terminated ${terminates()} instance(s) while the run was recovered`);
+    const ended = await lab.patrol(at, run, { collect: true, actions: true });
+    const d = gh.dispatches.find((x) => x.workflow === 'collect-teardown.yml');
+    if (!d) throw new Error(`no collect dispatched when the run ended (${ended.v.state})`);
+    const c = await lab.collectAs(d, art);
+    if (c.code !== 0) throw new Error(`collect failed: ${c.r.errors.join('; ')}`);
+    const unapproved = await lab.patrol(at, run, { collect: true, actions: true });
+    log(`  after-verified without an approval: ${JSON.stringify(unapproved.policies)}`);
+    if (terminates()) violate('destroys without proof', 'destroyed before a person approved the launch');
+    gh.approvals.set(LAUNCH_RUN, [{ state: 'approved', environment: 'gpu-approval', by: HUMAN }]);
+    const done = await lab.patrol(at, run, { collect: true, actions: true });
+    log(`  after-verified approved: ${JSON.stringify(done.policies)}`);
+    if (terminates() !== 1 || lab.box(id).state !== 'terminated')
+      violate('destroys without proof', `after the proof and the approval: ${terminates()} terminate(s), the run's instance ${lab.box(id).state}`);
     return { seed: o.seed, faults, counts, violations, recoveries: lab.dispatchesOf(run).length, recoveryMs, lostSteps };
   } finally {
+    for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
+    Object.assign(process.env, savedEnv);
     await ec2.stop();
     await gh.close();
+    await art.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }
