@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-VT4SEMZ6.js";
+} from "../chunks/chunk-HWGS6XDL.js";
 import "../chunks/chunk-PH7IAEM6.js";
 import "../chunks/chunk-J4JGH25V.js";
 import "../chunks/chunk-MIKWZDZL.js";

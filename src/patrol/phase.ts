@@ -252,7 +252,7 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
   await preemptionsAndDispatches(cfg, ctx, chosen.entries, result, billing, now);
-  await policies(cfg, ctx, steps, chosen.entries, result, byName, memKey, billing, now);
+  const destroyed = await policies(cfg, ctx, steps, chosen.entries, result, byName, memKey, billing, now);
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : undefined;
   const sync = cfg.sync.mode !== 'none' ? steps.sync : undefined;
@@ -271,6 +271,11 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
     );
   const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter, noticesOf(cfg, chosen));
   await save(false);
+  // As teardown does: a run the patrol destroyed has its tracking issue closed, once its status says so.
+  for (const d of destroyed)
+    await remote
+      ?.closeTracking?.(d.runId, `🏁 ${code(d.runId)} destroyed by the patrol after a verified collect: ${inert(d.reason)}. Closing this tracking issue.`)
+      .catch((err: Error) => reporter.warn(`patrol: could not close the tracking issue of ${d.runId} (${err.message})`));
   if (cfg.followS && steps.follow)
     await steps.follow({
       cfg,
@@ -408,8 +413,9 @@ async function policies(
   memKey: Buffer | null,
   billing: { lines: string[] },
   now: Date,
-): Promise<void> {
+): Promise<Array<{ runId: string; reason: string }>> {
   const { reporter } = ctx;
+  const destroyed: Array<{ runId: string; reason: string }> = [];
   const verbs = Object.fromEntries(Object.entries(entries).map(([id, e]) => [id, e.policy?.afterVerified ?? null]));
   const done: Array<{ run_id: string; attempt: number; verb: string; outcome: string; why?: string }> = [];
   const token = cfg.collecting?.token || cfg.store?.token || '';
@@ -454,6 +460,7 @@ async function policies(
         remediation: STATE_REMEDIATION['torn-down'],
       });
       reporter.info(`patrol: ${w.runId}: ${reason}`);
+      if (w.verb === 'destroy') destroyed.push({ runId: w.runId, reason });
     } else if (o.kind === 'waiting') reporter.info(`patrol: ${w.runId}: after-verified ${w.verb} waits: ${o.why}`);
     else if (o.kind !== 'done') reporter.warn(`patrol: ${w.runId}: after-verified ${w.verb} ${o.kind}: ${o.why}`);
   }
@@ -474,6 +481,7 @@ async function policies(
     }
   }
   reporter.output('policies', JSON.stringify(done));
+  return destroyed;
 }
 
 /**

@@ -32,6 +32,8 @@ export interface StatusStore {
   registered?(): Promise<Array<{ runId: string; body: string; closedIssue?: number }>>;
   /** Posts a new comment (a notice: GitHub notifies whom it mentions) where the status of these runs lives. Returns its URL. */
   notify?(runIds: string[], body: string): Promise<string>;
+  /** Closes a run's tracking issue with a last comment (its number), or null when the status lives elsewhere. */
+  closeTracking?(runId: string, comment: string): Promise<number | null>;
   /** Reopens a run's tracking issue closed by someone other than tether's teardown, saying why. */
   reopen?(runId: string, issue: number, why: string): Promise<void>;
 }

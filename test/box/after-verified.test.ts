@@ -57,7 +57,8 @@ afterAll(async () => {
 
 describe('after-verified destroy: the patrol stops the meter on its own proof and a person’s approval', () => {
   it('waits for the proof, refuses without an approval or with a newer file, then destroys, once', async () => {
-    const at = `issue:${gh.addIssue('After verified')}`;
+    // Its own tracking issue, which the patrol closes once it destroyed the box (as teardown does).
+    const at = 'tracking-issue';
     gh.runs.set(LAUNCH_RUN, { path: '.github/workflows/tether-launch.yml', status: 'completed', conclusion: 'success' });
     const id = await lab.start(RUN, at, {
       code: lab.code('code'),
@@ -116,10 +117,18 @@ describe('after-verified destroy: the patrol stops the meter on its own proof an
     const terminates = ec2.actions.filter((a) => a === 'TerminateInstances');
     expect(terminates).toHaveLength(1);
 
-    // The next tick does not probe it or act again.
+    const tracking = [...gh.issues.values()].find((i) =>
+      [...gh.comments.values()].some((c) => c.issue === i.number && c.body.includes(`tether:registration ${RUN} `)),
+    )!;
+    expect(tracking.state).toBe('closed');
+    expect([...gh.comments.values()].filter((c) => c.issue === tracking.number).at(-1)?.body).toMatch(
+      /^🏁 `av-train` destroyed by the patrol after a verified collect/,
+    );
+
+    // The next tick does not patrol it (torn down by tether, its issue closed) or act again.
     const t5 = await lab.patrol(at, RUN, { collect: true, actions: true });
     expect(t5.policies).toEqual([]);
-    expect(t5.v.state).toBe('torn-down');
+    expect(t5.v).toBeUndefined();
     expect(ec2.actions.filter((a) => a === 'TerminateInstances')).toHaveLength(1);
     // The GitHub double's own answers followed GitHub's published description.
     expect(gh.responseErrors).toEqual([]);

@@ -7776,7 +7776,7 @@ async function patrolPhase(cfg, ctx, steps) {
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
   await preemptionsAndDispatches(cfg, ctx, chosen.entries, result, billing, now);
-  await policies(cfg, ctx, steps, chosen.entries, result, byName, memKey, billing, now);
+  const destroyed = await policies(cfg, ctx, steps, chosen.entries, result, byName, memKey, billing, now);
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : void 0;
   const sync = cfg.sync.mode !== "none" ? steps.sync : void 0;
@@ -7793,6 +7793,8 @@ async function patrolPhase(cfg, ctx, steps) {
   );
   const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter, noticesOf(cfg, chosen));
   await save(false);
+  for (const d of destroyed)
+    await remote?.closeTracking?.(d.runId, `\u{1F3C1} ${code(d.runId)} destroyed by the patrol after a verified collect: ${inert(d.reason)}. Closing this tracking issue.`).catch((err) => reporter.warn(`patrol: could not close the tracking issue of ${d.runId} (${err.message})`));
   if (cfg.followS && steps.follow)
     await steps.follow({
       cfg,
@@ -7881,6 +7883,7 @@ async function collects(cfg, ctx, entries, result, now) {
 }
 async function policies(cfg, ctx, steps, entries, result, byName, memKey, billing, now) {
   const { reporter } = ctx;
+  const destroyed = [];
   const verbs = Object.fromEntries(Object.entries(entries).map(([id, e]) => [id, e.policy?.afterVerified ?? null]));
   const done = [];
   const token = cfg.collecting?.token || cfg.store?.token || "";
@@ -7925,6 +7928,7 @@ async function policies(cfg, ctx, steps, entries, result, byName, memKey, billin
         remediation: STATE_REMEDIATION["torn-down"]
       });
       reporter.info(`patrol: ${w.runId}: ${reason}`);
+      if (w.verb === "destroy") destroyed.push({ runId: w.runId, reason });
     } else if (o.kind === "waiting") reporter.info(`patrol: ${w.runId}: after-verified ${w.verb} waits: ${o.why}`);
     else if (o.kind !== "done") reporter.warn(`patrol: ${w.runId}: after-verified ${w.verb} ${o.kind}: ${o.why}`);
   }
@@ -7945,6 +7949,7 @@ async function policies(cfg, ctx, steps, entries, result, byName, memKey, billin
     }
   }
   reporter.output("policies", JSON.stringify(done));
+  return destroyed;
 }
 async function recoveries(cfg, ctx, entries, result, billing, now) {
   const { reporter, ports } = ctx;
