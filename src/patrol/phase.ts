@@ -28,7 +28,7 @@ import { markNotified, noticeBody, planNotices } from './notify.ts';
 import { code, inert } from '../report/markdown.ts';
 import { PREEMPTION_LEAVES, type ProviderName } from '../record/names.ts';
 import { applyProviderWords, checkResumes, planRecoveries, type ProviderWord } from './preempt.ts';
-import { planCollects } from './collects.ts';
+import { COLLECT_WHEN, planCollects } from './collects.ts';
 import { costSince, planPolicies, policyLine, runOfUrl, savedLine, type PolicyOutcome, type PolicyWanted } from './policy.ts';
 import { dispatchInputs } from '../record/dispatch.ts';
 
@@ -251,8 +251,7 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
     cfg.concurrency,
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
-  await preemptionsAndDispatches(cfg, ctx, chosen.entries, result, billing, now);
-  const destroyed = await policies(cfg, ctx, steps, chosen.entries, result, byName, memKey, billing, now);
+  const destroyed = await preemptionsAndDispatches(cfg, ctx, chosen.entries, result, billing, now, { steps, byName, memKey });
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : undefined;
   const sync = cfg.sync.mode !== 'none' ? steps.sync : undefined;
@@ -271,11 +270,7 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
     );
   const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter, noticesOf(cfg, chosen));
   await save(false);
-  // As teardown does: a run the patrol destroyed has its tracking issue closed, once its status says so.
-  for (const d of destroyed)
-    await remote
-      ?.closeTracking?.(d.runId, `🏁 ${code(d.runId)} destroyed by the patrol after a verified collect: ${inert(d.reason)}. Closing this tracking issue.`)
-      .catch((err: Error) => reporter.warn(`patrol: could not close the tracking issue of ${d.runId} (${err.message})`));
+  await closeDestroyed(destroyed, remote, reporter);
   if (cfg.followS && steps.follow)
     await steps.follow({
       cfg,
@@ -355,7 +350,7 @@ async function billingNotes(
 /**
  * The provider's confirmed word that it took a box makes the run `preempted`, whatever the network said (issue
  * 27 §1); a recovery is dispatched where its terms ask for one, a collect where a run ended; a recovered attempt
- * is checked to have resumed.
+ * is checked to have resumed; an ended run's after-verified policy is carried out.
  */
 async function preemptionsAndDispatches(
   cfg: PatrolPhaseConfig,
@@ -364,12 +359,15 @@ async function preemptionsAndDispatches(
   result: TickResult,
   billing: { lines: string[]; instances: ProviderWord[] },
   now: Date,
-): Promise<void> {
+  act: { steps: PatrolSteps; byName: Map<string, KeyedHost>; memKey: Buffer | null },
+): Promise<Array<{ runId: string; reason: string }>> {
   for (const note of applyProviderWords(result.verdicts, result.memory, billing.instances, now)) ctx.reporter.warn(`patrol: ${note}`);
   await recoveries(cfg, ctx, entries, result, billing, now);
   await collects(cfg, ctx, entries, result, now);
   const restored = Object.entries(entries).map(([id, e]) => [id, e.recovery?.restored ? { attempt: e.attempt, step: e.recovery.restored.step } : null]);
   checkResumes(result.verdicts, result.memory, Object.fromEntries(restored));
+  // A run that ended and was verified: its after-verified policy (the runs it destroyed come back, for their issues).
+  return policies(cfg, ctx, act.steps, entries, result, act.byName, act.memKey, billing, now);
 }
 
 /** Registered runs that ended: their collect workflow dispatched once per attempt (`auto-collect-workflow`), signed into the memory. */
@@ -472,7 +470,7 @@ async function policies(
     if (m.policy) {
       const line = savedLine(v.runId, m.policy, e.hourlyPrice, now, code);
       if (line) billing.lines.push(line);
-    } else if (!m.teardown && e.hourlyPrice && ['finished', 'failed', 'dead', 'rebooted'].includes(v.state)) {
+    } else if (!m.teardown && e.hourlyPrice && (COLLECT_WHEN as readonly string[]).includes(v.state)) {
       const c = costSince(m.since, e.hourlyPrice, now);
       if (c?.cost != null)
         billing.lines.push(
@@ -482,6 +480,14 @@ async function policies(
   }
   reporter.output('policies', JSON.stringify(done));
   return destroyed;
+}
+
+/** As teardown does: a run the patrol destroyed has its tracking issue closed, once its status says so. */
+async function closeDestroyed(destroyed: Array<{ runId: string; reason: string }>, remote: StatusStore | undefined, reporter: Reporter): Promise<void> {
+  for (const d of destroyed)
+    await remote
+      ?.closeTracking?.(d.runId, `🏁 ${code(d.runId)} destroyed by the patrol after a verified collect: ${inert(d.reason)}. Closing this tracking issue.`)
+      .catch((err: Error) => reporter.warn(`patrol: could not close the tracking issue of ${d.runId} (${err.message})`));
 }
 
 /**

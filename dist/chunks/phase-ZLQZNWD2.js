@@ -7775,8 +7775,7 @@ async function patrolPhase(cfg, ctx, steps) {
     cfg.concurrency
   );
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
-  await preemptionsAndDispatches(cfg, ctx, chosen.entries, result, billing, now);
-  const destroyed = await policies(cfg, ctx, steps, chosen.entries, result, byName, memKey, billing, now);
+  const destroyed = await preemptionsAndDispatches(cfg, ctx, chosen.entries, result, billing, now, { steps, byName, memKey });
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : void 0;
   const sync = cfg.sync.mode !== "none" ? steps.sync : void 0;
@@ -7793,8 +7792,7 @@ async function patrolPhase(cfg, ctx, steps) {
   );
   const { save, written, failed } = statusWriter(result, stores, () => runIds, render, memKey, remote, reporter, noticesOf(cfg, chosen));
   await save(false);
-  for (const d of destroyed)
-    await remote?.closeTracking?.(d.runId, `\u{1F3C1} ${code(d.runId)} destroyed by the patrol after a verified collect: ${inert(d.reason)}. Closing this tracking issue.`).catch((err) => reporter.warn(`patrol: could not close the tracking issue of ${d.runId} (${err.message})`));
+  await closeDestroyed(destroyed, remote, reporter);
   if (cfg.followS && steps.follow)
     await steps.follow({
       cfg,
@@ -7851,12 +7849,13 @@ async function billingNotes(cfg, ctx, steps, chosen) {
     code: unlaunched.code || orphans?.code || 0
   };
 }
-async function preemptionsAndDispatches(cfg, ctx, entries, result, billing, now) {
+async function preemptionsAndDispatches(cfg, ctx, entries, result, billing, now, act) {
   for (const note of applyProviderWords(result.verdicts, result.memory, billing.instances, now)) ctx.reporter.warn(`patrol: ${note}`);
   await recoveries(cfg, ctx, entries, result, billing, now);
   await collects(cfg, ctx, entries, result, now);
   const restored = Object.entries(entries).map(([id, e]) => [id, e.recovery?.restored ? { attempt: e.attempt, step: e.recovery.restored.step } : null]);
   checkResumes(result.verdicts, result.memory, Object.fromEntries(restored));
+  return policies(cfg, ctx, act.steps, entries, result, act.byName, act.memKey, billing, now);
 }
 async function collects(cfg, ctx, entries, result, now) {
   if (!cfg.collecting) return;
@@ -7940,7 +7939,7 @@ async function policies(cfg, ctx, steps, entries, result, byName, memKey, billin
     if (m.policy) {
       const line = savedLine(v.runId, m.policy, e.hourlyPrice, now, code);
       if (line) billing.lines.push(line);
-    } else if (!m.teardown && e.hourlyPrice && ["finished", "failed", "dead", "rebooted"].includes(v.state)) {
+    } else if (!m.teardown && e.hourlyPrice && COLLECT_WHEN.includes(v.state)) {
       const c = costSince(m.since, e.hourlyPrice, now);
       if (c?.cost != null)
         billing.lines.push(
@@ -7950,6 +7949,10 @@ async function policies(cfg, ctx, steps, entries, result, byName, memKey, billin
   }
   reporter.output("policies", JSON.stringify(done));
   return destroyed;
+}
+async function closeDestroyed(destroyed, remote, reporter) {
+  for (const d of destroyed)
+    await remote?.closeTracking?.(d.runId, `\u{1F3C1} ${code(d.runId)} destroyed by the patrol after a verified collect: ${inert(d.reason)}. Closing this tracking issue.`).catch((err) => reporter.warn(`patrol: could not close the tracking issue of ${d.runId} (${err.message})`));
 }
 async function recoveries(cfg, ctx, entries, result, billing, now) {
   const { reporter, ports } = ctx;
