@@ -14,9 +14,37 @@ export function client(token: string, apiUrl: string, timeoutMs = 20_000): Octok
   const quiet = () => undefined;
   const log = { debug: quiet, info: quiet, warn: (m: string) => console.warn(m), error: quiet };
   const octokit = new Octokit({ auth: token, baseUrl: apiUrl, userAgent: 'tether', log });
-  // Every call is bounded: a hanging API must not hang the tick.
-  octokit.hook.wrap('request', (request, options) => request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(timeoutMs) } }));
+  octokit.hook.wrap('request', async (request, options) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // Every call is bounded: a hanging API must not hang the tick.
+        return await request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(timeoutMs) } });
+      } catch (err) {
+        if (attempt >= CONNECTION_ATTEMPTS || !REPEATABLE.has(String(options.method).toUpperCase()) || !connectionBroke(err)) throw err;
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  });
   return octokit;
+}
+
+/**
+ * A connection that broke before any answer (a reset keep-alive socket, most often) is asked again, at most
+ * twice more, for a request that means the same when repeated. A POST (a comment, an issue, a dispatch that
+ * starts a recovery) is never repeated: the first may have landed, and a second would be a second action.
+ * A timeout is not repeated either: it already spent the call's whole bound.
+ */
+const CONNECTION_ATTEMPTS = 3;
+const REPEATABLE = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
+const BROKEN = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+export function connectionBroke(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null || ('response' in err && (err as { response?: unknown }).response !== undefined)) return false;
+  let e: unknown = err;
+  for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
+    if (BROKEN.has(String((e as { code?: unknown }).code))) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /**

@@ -369,5 +369,5 @@ describe("vast.ai: an outbid interruptible is preempted in vast's own words; an 
     expect(words['vast-bid']).toMatchObject({ phase: 'failed', preempted: 'cur_state, intended_status and next_state stopped on an interruptible (is_bid)' });
     expect(words['vast-plain']?.preempted).toBeUndefined();
     expect((JSON.parse(p.r.outputs['states'] ?? '{}') as Record<string, { state: string }>)['vast-plain']?.state).toBe('unreachable');
-  });
+  }, 150_000); // two rentals and two launches in one test: seconds alone, longer beside another box test on two cores
 });

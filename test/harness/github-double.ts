@@ -490,6 +490,9 @@ export async function startGitHubDouble(repo = 'lab/train'): Promise<GitHubDoubl
       if (!res.headersSent) error(res, 500, 'double crashed');
     });
   });
+  // Node's 5 s idle keep-alive races a request sent on a socket it is closing (ECONNRESET in CI, where a test's
+  // own synchronous shell calls hold the event loop for seconds); GitHub's front end keeps idle connections longer.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
   d.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return d;

@@ -273,7 +273,15 @@ export class VastDouble {
   /** The container starts with vast's own sshd (its own host key, the account keys let in); onstart runs after. */
   private async boot(i: VastInstance): Promise<void> {
     i.actual_status = 'loading';
-    const box = await createBox({ authorizedKeys: this.keys.map((k) => k.key) });
+    let box: Box;
+    try {
+      box = await createBox({ authorizedKeys: this.keys.map((k) => k.key) });
+    } catch (err) {
+      // A container that cannot start is one vast reports exited (provision then moves on), never one left loading.
+      process.stderr.write(`vast double: instance ${i.id} did not start: ${(err as Error).message}\n`);
+      if (i.actual_status === 'loading') i.actual_status = 'exited';
+      return;
+    }
     if (i.actual_status !== 'loading') return box.destroy();
     if (this.exitOnBoot) {
       box.destroy();

@@ -33,8 +33,29 @@ function client(token, apiUrl, timeoutMs = 2e4) {
   const quiet = () => void 0;
   const log = { debug: quiet, info: quiet, warn: (m) => console.warn(m), error: quiet };
   const octokit = new Octokit2({ auth: token, baseUrl: apiUrl, userAgent: "tether", log });
-  octokit.hook.wrap("request", (request, options) => request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(timeoutMs) } }));
+  octokit.hook.wrap("request", async (request, options) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(timeoutMs) } });
+      } catch (err) {
+        if (attempt >= CONNECTION_ATTEMPTS || !REPEATABLE.has(String(options.method).toUpperCase()) || !connectionBroke(err)) throw err;
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  });
   return octokit;
+}
+var CONNECTION_ATTEMPTS = 3;
+var REPEATABLE = /* @__PURE__ */ new Set(["GET", "HEAD", "PUT", "PATCH", "DELETE"]);
+var BROKEN = /* @__PURE__ */ new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
+function connectionBroke(err) {
+  if (typeof err !== "object" || err === null || "response" in err && err.response !== void 0) return false;
+  let e = err;
+  for (let depth = 0; depth < 5 && typeof e === "object" && e !== null; depth++) {
+    if (BROKEN.has(String(e.code))) return true;
+    e = e.cause;
+  }
+  return false;
 }
 async function whoAmI(octokit, key = null, proves) {
   const extra = proves ? { proves } : {};

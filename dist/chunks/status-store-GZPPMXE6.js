@@ -13,7 +13,7 @@ import {
   trackingIssues,
   upsertSticky,
   whoAmI
-} from "./chunk-WEAQ3CII.js";
+} from "./chunk-FRUH6CHF.js";
 import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,

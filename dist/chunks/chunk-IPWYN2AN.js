@@ -684,7 +684,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-2PGGLZEM.js").then((m) => {
+  const get = () => real ??= import("./status-store-GZPPMXE6.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -727,7 +727,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-OCYENQXT.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-KLLWBHYR.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),
@@ -741,20 +741,20 @@ function githubPorts(env = process.env) {
     dispatcher: (token) => {
       if (!token) return null;
       let real;
-      const get = () => real ??= import("./chatops-api-OCYENQXT.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-KLLWBHYR.js").then((m) => m.chatopsApi(env, token));
       return { dispatch: async (w, r, i) => (await get()).dispatch(w, r, i) };
     },
     actionsApi: (token) => {
       if (!token) return null;
       let real;
-      const get = () => real ??= import("./actions-api-YB45QXEA.js").then((m) => m.actionsApi(env, token));
+      const get = () => real ??= import("./actions-api-ZG66FRLD.js").then((m) => m.actionsApi(env, token));
       return {
         workflowRun: async (id) => (await get()).workflowRun(id),
         approvals: async (id) => (await get()).approvals(id),
         downloadRunArtifact: async (...a) => (await get()).downloadRunArtifact(...a)
       };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-2PGGLZEM.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-GZPPMXE6.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   client
-} from "./chunk-WEAQ3CII.js";
+} from "./chunk-FRUH6CHF.js";
 import "./chunk-V37UE6HX.js";
 import "./chunk-YYRHL6YM.js";
 import {
