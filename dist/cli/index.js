@@ -82,7 +82,7 @@ var init_errors = __esm({
 });
 
 // src/record/names.ts
-var BACKEND_NAMES, PROVIDER_NAMES, PREEMPTION_SIGNATURE, PREEMPTION_LEAVES, RECOVERY_COMMAND_MAX, VERBS, AFTER_VERIFIED, AFTER_VERIFIED_VERBS, ENVIRONMENT_NAME, INSTANCE_ID;
+var BACKEND_NAMES, PROVIDER_NAMES, PREEMPTION_SIGNATURE, PREEMPTION_LEAVES, RECOVERY_COMMAND_MAX, RECOVERY_CELLS_MAX, VERBS, AFTER_VERIFIED, AFTER_VERIFIED_VERBS, ENVIRONMENT_NAME, INSTANCE_ID;
 var init_names = __esm({
   "src/record/names.ts"() {
     "use strict";
@@ -105,6 +105,7 @@ var init_names = __esm({
       runpod: "RunPod stopped it: its volume disk stays and bills (the container disk is wiped)"
     };
     RECOVERY_COMMAND_MAX = 8192;
+    RECOVERY_CELLS_MAX = 16384;
     VERBS = ["park", "destroy", "cancel"];
     AFTER_VERIFIED = ["none", "park", "destroy"];
     AFTER_VERIFIED_VERBS = {
@@ -248,7 +249,7 @@ var init_inputs = __esm({
         required: ["recover"]
       },
       "on-preempt": {
-        help: "launch: what happens when the provider says it preempted the box: wait (default: shown, nothing done) replace (the patrol dispatches recover-workflow, which rents a new box of the same spec, restores the newest synced checkpoint and resumes; needs sync-dir, report-to and a provider whose preemption signature is verified: aws, vastai) or restart-instance (vastai: recover starts the same instance again with a new bid, its disk kept, and resumes the recorded work there)",
+        help: "launch: what happens when the provider says it preempted the box: wait (default: shown, nothing done) replace (the patrol dispatches recover-workflow, which rents a new box of the same spec, restores the newest synced checkpoint (for a sweep, each cell's, finished cells recorded done) and resumes; needs sync-dir, report-to and a provider whose preemption signature is verified: aws, vastai) or restart-instance (vastai: recover starts the same instance again with a new bid, its disk kept, and resumes the recorded work there)",
         default: "wait"
       },
       "max-recoveries": {
@@ -1479,6 +1480,9 @@ var init_spec = __esm({
 });
 
 // src/config/cells.ts
+function cellLines(cells2) {
+  return cells2.map((c) => `${c.name}: ${c.command}`).join("\n");
+}
 function shellWord(s) {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
@@ -1981,11 +1985,11 @@ function onPreempt(inputs, provider, o) {
   const policy = oneOf("on-preempt", inputs["on-preempt"], ON_PREEMPT, "wait");
   const maxRecoveries = number("max-recoveries", inputs["max-recoveries"], 3, 1, 20);
   if (policy === "restart-instance") {
-    const why = !provider ? "needs provider (and instance-id): the instance to start again" : !RESTARTABLE.includes(provider) ? `is not offered for provider ${provider}: ${provider === "aws" ? "EC2 restarts a stopped spot instance only by itself" : "tether cannot start its preempted instance again"} (replace rents a new box)` : o.backend === "slurm" ? "is for a rented box: on Slurm, preemption is Slurm's (requeue: true recovers it)" : null;
+    const why = !provider ? "needs provider (and instance-id): the instance to start again" : !RESTARTABLE.includes(provider) ? `is not offered for provider ${provider}: ${provider === "aws" ? "EC2 restarts a stopped spot instance only by itself" : "tether cannot start its preempted instance again"} (replace rents a new box)` : o.backend === "slurm" ? "is for a rented box: on Slurm, preemption is Slurm's (requeue: true recovers it)" : o.sweep ? "is not offered for a sweep yet (its queue would resume from the disk with cells the restart does not carry); replace is" : null;
     if (why) throw new InputError("on-preempt", `restart-instance ${why}`);
   }
   if (policy === "replace") {
-    const why = !provider ? "needs provider (and instance-id): the provider whose word says the box was preempted" : PREEMPTION_SIGNATURE[provider] !== "verified" ? `is not offered for provider ${provider}: ${PREEMPTION_SIGNATURE[provider] === "unverified" ? "its preemption signature is not verified, so only wait is" : "it rents no spot boxes tether can tell preempted"}` : o.backend === "slurm" ? "is for a rented box: on Slurm, preemption is Slurm's (requeue: true recovers it)" : o.sweep ? "is not offered for a sweep yet: each cell would need its own restore" : !o.syncDir ? "needs sync-dir: a recovery ships the same code to the new box itself (a workdir filled by hand would not be there)" : o.command.length > RECOVERY_COMMAND_MAX || (o.then ?? "").length > RECOVERY_COMMAND_MAX ? `needs a command (and then) of at most ${RECOVERY_COMMAND_MAX} characters, signed into the registration for the new box (put long scripts in a file)` : null;
+    const why = !provider ? "needs provider (and instance-id): the provider whose word says the box was preempted" : PREEMPTION_SIGNATURE[provider] !== "verified" ? `is not offered for provider ${provider}: ${PREEMPTION_SIGNATURE[provider] === "unverified" ? "its preemption signature is not verified, so only wait is" : "it rents no spot boxes tether can tell preempted"}` : o.backend === "slurm" ? "is for a rented box: on Slurm, preemption is Slurm's (requeue: true recovers it)" : o.sweep && o.sweep.cells.some((c) => /[\r\n]/.test(c.command)) ? "needs each cell command on one line: the cells are signed into the registration one line each" : o.sweep && JSON.stringify(cellLines(o.sweep.cells)).length - 2 > RECOVERY_CELLS_MAX ? `needs the cells to come to at most ${RECOVERY_CELLS_MAX} characters (name: command lines, as JSON writes them), signed into the registration for the new box (put long commands in a script)` : !o.syncDir ? "needs sync-dir: a recovery ships the same code to the new box itself (a workdir filled by hand would not be there)" : o.command.length > RECOVERY_COMMAND_MAX || (o.then ?? "").length > RECOVERY_COMMAND_MAX ? `needs a command (and then) of at most ${RECOVERY_COMMAND_MAX} characters, signed into the registration for the new box (put long scripts in a file)` : null;
     if (why) throw new InputError("on-preempt", `replace ${why}`);
   }
   return { policy, maxRecoveries };
@@ -2087,7 +2091,7 @@ function parseLaunch(inputs) {
     provider,
     instanceId,
     preemptWatch: preemptWatch(inputs, provider, backend),
-    onPreempt: onPreempt(inputs, provider, { backend, sweep: !!sweep, syncDir, command: command3, then: inputs["then"] }),
+    onPreempt: onPreempt(inputs, provider, { backend, sweep, syncDir, command: command3, then: inputs["then"] }),
     afterVerified: afterVerified(inputs, provider, instanceId, backend),
     parkAfter: parkAfter(inputs, {
       provider,
@@ -23948,7 +23952,7 @@ backend_alive_tmux() {
 backend_stop_tmux() {
   attempt_signal "$1" "$2"
 }
-`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never\n# listed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file of the run, or of\n# each cell of a sweep; all: the newest KEEP settled files), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old (never one being written; `*.tmp` never\n# counts). Nothing is read: the runner pulls a file through send.sh, which hashes it while it sends it and\n# refuses it if its size or mtime moved since this listing.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime as `stat %.9Y` prints it: the exact\n# string send.sh compares), and how many newer files were still being written (unsettled), were not a safe\n# name (skipped) or were too large.\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP\n\n# Picks the settled files among glob matches of $2 (relative to workdir $1) for cell $3 (\'-\': none),\n# newest first, at most $4 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local workdir=$1 globs=$2 cell=$3 quota=$4 rec t size path n=0 st exact j jc seen=0\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    # The one symlink rule: never followed, skipped and counted (the patrol warns).\n    if [ "$size" = L ]; then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! is_safe_path "$path" || ((${#path} > TETHER_PATH_MAX)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((size > MAX_BYTES)); then\n      too_large=$((too_large + 1))\n      continue\n    fi\n    if ! is_settled "$t" "$NOW" "$SETTLE"; then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    # The exact mtime send.sh will compare; a file that moved since find saw it is not settled yet.\n    st=$(cd "$workdir" && stat -c \'%s %.9Y\' -- "$path" 2>/dev/null)\n    exact=${st#* }\n    if [ "${st%% *}" != "$size" ] || ! [[ $exact =~ ^[0-9]{1,15}\\.[0-9]{9}$ ]] || [ "${exact%.*}" != "$t" ]; then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":\\"$exact\\"}"\n    n=$((n + 1))\n  done\n}\n\nmain() {\n  local run_root key id a b c mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  MAX_BYTES=$3\n  [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0\n  while IFS=\' \' read -r key id a b _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0 too_large=0\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n "$CELLS_MAX" "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}\' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
+`, "checkpoints.sh": '#!/usr/bin/env bash\n# The settled checkpoints of runs being synced while they train (patrol `sync`). Read-only: never writes,\n# never kills. Prints one JSON object.\n# Args: RUN_ROOT SETTLE_S MAX_BYTES (what the runner can hold: a bigger file is counted in too_large, never\n# listed). Stdin data: `run RUN_ID MODE KEEP` lines (MODE latest: the newest settled file of the run, or of\n# each cell of a sweep; all: the newest KEEP settled files), then `end`.\n# A file is settled when its mtime is at least SETTLE_S seconds old (never one being written; `*.tmp` never\n# counts). Nothing is read: the runner pulls a file through send.sh, which hashes it while it sends it and\n# refuses it if its size or mtime moved since this listing.\n# Output per run: workdir, the picked files (path, cell, bytes, mtime as `stat %.9Y` prints it: the exact\n# string send.sh compares), and how many newer files were still being written (unsettled), were not a safe\n# name (skipped) or were too large; for a sweep, the cells with such an unsettled or too large file (held).\n\nFILES_MAX=20000\nKEEP_MAX=16\nRUNS_MAX=64\n\ndeclare -A MODE KEEP\n\n# Picks the settled files among glob matches of $2 (relative to workdir $1) for cell $3 (\'-\': none),\n# newest first, at most $4 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.\npick() {\n  local workdir=$1 globs=$2 cell=$3 quota=$4 rec t size path n=0 st exact j jc seen=0 u0=$unsettled l0=$too_large\n  local -a recs=()\n  while IFS= read -r -d \'\' rec; do\n    recs+=("$rec")\n    seen=$((seen + 1))\n    ((seen < FILES_MAX)) || break\n  done < <(glob_find "$workdir" "$globs")\n  ((${#recs[@]})) || return 0\n  # Newest first (mtime with its fraction, as find printed it).\n  mapfile -d \'\' -t recs < <(printf \'%s\\0\' "${recs[@]}" | sort -z -t\' \' -k1,1 -rn)\n  jv jc "$cell"\n  [ "$cell" = - ] && jc=null\n  for rec in "${recs[@]}"; do\n    ((n < quota)) || break\n    t=${rec%% *}\n    t=${t%.*}\n    rec=${rec#* }\n    size=${rec%% *}\n    path=${rec#* }\n    path=${path#./}\n    # The one symlink rule: never followed, skipped and counted (the patrol warns).\n    if [ "$size" = L ]; then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    [[ $t =~ ^[0-9]{1,15}$ && $size =~ ^[0-9]{1,18}$ ]] || continue\n    if ! is_safe_path "$path" || ((${#path} > TETHER_PATH_MAX)); then\n      skipped=$((skipped + 1))\n      continue\n    fi\n    if ((size > MAX_BYTES)); then\n      too_large=$((too_large + 1))\n      continue\n    fi\n    if ! is_settled "$t" "$NOW" "$SETTLE"; then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    # The exact mtime send.sh will compare; a file that moved since find saw it is not settled yet.\n    st=$(cd "$workdir" && stat -c \'%s %.9Y\' -- "$path" 2>/dev/null)\n    exact=${st#* }\n    if [ "${st%% *}" != "$size" ] || ! [[ $exact =~ ^[0-9]{1,15}\\.[0-9]{9}$ ]] || [ "${exact%.*}" != "$t" ]; then\n      unsettled=$((unsettled + 1))\n      continue\n    fi\n    jv j "$path"\n    ((first_file)) || out+=\',\'\n    first_file=0\n    out+="{\\"path\\":$j,\\"cell\\":$jc,\\"bytes\\":$size,\\"mtime\\":\\"$exact\\"}"\n    n=$((n + 1))\n  done\n  # (Cell names passed is_cell_name: JSON-safe as they are.)\n  if [ "$cell" != - ] && ((unsettled > u0 || too_large > l0)); then held+="${held:+,}\\"$cell\\""; fi\n}\n\nmain() {\n  local run_root key id a b c mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large held jw nruns=0\n  local -a order=()\n  run_root=$(expand_home "$1")\n  SETTLE=$2\n  [[ $SETTLE =~ ^[0-9]{1,5}$ ]] || SETTLE=5\n  MAX_BYTES=$3\n  [[ $MAX_BYTES =~ ^[0-9]{1,18}$ ]] || MAX_BYTES=0\n  while IFS=\' \' read -r key id a b _; do\n    case $key in\n      end) break ;;\n      run)\n        # run RUN_ID MODE KEEP\n        mode=$a keep=$b\n        if ! is_run_id "$id" || ! [[ $mode == latest || $mode == all ]] || ! [[ $keep =~ ^[1-9][0-9]?$ ]]; then continue; fi\n        ((nruns < RUNS_MAX)) || continue\n        [ -n "${MODE[$id]:-}" ] || order+=("$id")\n        nruns=$((nruns + 1))\n        MODE[$id]=$mode\n        ((keep > KEEP_MAX)) && keep=$KEEP_MAX\n        KEEP[$id]=$keep\n        ;;\n    esac\n  done\n  NOW=$(date +%s)\n  printf \'{"now":%s,"runs":[\' "$NOW"\n  for id in "${order[@]}"; do\n    run_dir=$run_root/$id\n    ((first)) || printf \',\'\n    first=0\n    if [ ! -f "$run_dir/spec.json" ]; then\n      printf \'{"id":"%s","error":"no run record"}\' "$id"\n      continue\n    fi\n    rd workdir "$run_dir/workdir"\n    expand_home_var workdir "$workdir"\n    rd globs "$run_dir/checkpoints"\n    quota=1\n    [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}\n    out=\'\' first_file=1 unsettled=0 skipped=0 too_large=0 held=\'\'\n    if [ -f "$run_dir/cells.list" ]; then\n      # A sweep: each cell\'s own globs, each cell its own quota.\n      while IFS= read -r c; do\n        is_cell_name "$c" || continue\n        rd globs "$run_dir/cells/$c/checkpoints"\n        [ -n "$globs" ] && pick "$workdir" "$globs" "$c" "$quota"\n      done < <(head -n "$CELLS_MAX" "$run_dir/cells.list")\n    elif [ -n "$globs" ]; then\n      pick "$workdir" "$globs" - "$quota"\n    fi\n    jv jw "$workdir"\n    printf \'{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s,"held":[%s]}\' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large" "$held"\n  done\n  printf \']}\\n\'\n}\nmain "$@"; exit $?\n', "confirm.sh": `#!/usr/bin/env bash
 # Bounded confirmation after launch: waits up to WAIT_S seconds (returning early if the attempt ends),
 # then reports whether the wrapper is alive, the log exists, any marker, and the log's first lines.
 # Args: RUN_DIR ATTEMPT WAIT_S
@@ -24235,6 +24239,7 @@ main "$@"; exit $?
 # A sweep adds: cells (lines \`NAME B64_COMMAND B64_CHECKPOINTS B64_CELL_SPEC\`), sweep (\`GPUS_PER_CELL
 # MAX_PARALLEL ON_FAILURE\`, MAX_PARALLEL 0 = from the box), gpus (the audit's GPU indices, comma separated, or
 # empty: asked of nvidia-smi here) and queue (queue.sh, which the backend starts instead of the wrapper).
+# A recovery's sweep adds done_cells: the cells the old box finished, whose newest checkpoints were restored.
 # Env values (secrets included) are exported for the job only (export_job_env): never in a file or argv.
 
 refuse() {
@@ -24280,7 +24285,7 @@ start_backend() {
 
 # Filled by read_data from the stdin data lines.
 DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints='' DATA_preempt_watch='' DATA_park_after='' DATA_attempt_floor=''
-DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array='' DATA_disk_floor=''
+DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array='' DATA_disk_floor='' DATA_done_cells=''
 # shellcheck disable=SC2034 # read by backend_start_slurm (scripts/remote/backend_slurm.sh)
 SLURM_EXTRA=()
 
@@ -24318,6 +24323,24 @@ write_cells() {
       printf '%s\\n' "$name" >>"$RUN_DIR/cells.list.tmp" || return 1
   done <<<"$DATA_cells"
   mv -f "$RUN_DIR/cells.list.tmp" "$RUN_DIR/cells.list"
+}
+
+# A recovery onto a new box (issue 27 \xA72): the cells the old box finished, their newest checkpoints already
+# restored from the runner's sync, are recorded done here (attempt 1, stage restored), so the queue skips them
+# and the patrol and collect see them as finished. Only in a record being written for the first time.
+mark_restored_done() {
+  local c dir now
+  now=$(now_utc)
+  for c in $DATA_done_cells; do
+    is_cell_name "$c" && [ -f "$RUN_DIR/cells/$c/spec.json" ] || return 1
+    dir=$RUN_DIR/cells/$c
+    mkdir -p "$dir/attempts/1" &&
+      printf '%s restored: this cell finished before the box was preempted; its newest verified checkpoint came back from the runner\\n' "$now" >>"$dir/attempts/1/log" &&
+      atomic_put "$dir/attempts/1/started_at" "$now"$'\\n' &&
+      atomic_put "$dir/attempts/1/finished_at" "$now"$'\\n' &&
+      atomic_put "$dir/attempts/1/exit_code" $'0\\n' &&
+      write_marker "$dir/DONE" 1 0 null restored "$now" '"restored":true' || return 1
+  done
 }
 
 # This attempt's GPUs (the audit's list, else nvidia-smi's) and width, in SLOT_GPUS and SLOT_WIDTH; refuses
@@ -24493,6 +24516,9 @@ main() {
     # spec.json last: its presence means the bash-readable twins (command, then, workdir, checkpoints) are complete.
     rm -f "$RUN_DIR/cells.list.tmp"
     if [ -n "$DATA_sweep" ] && ! write_cells; then refuse 16 io-error "cannot write the cells of $RUN_DIR"; fi
+    if [ -n "$DATA_sweep" ] && [ -n "$DATA_done_cells" ] && ! mark_restored_done; then
+      refuse 16 io-error "cannot record the restored cells of $RUN_DIR as done"
+    fi
     if ! { atomic_put "$RUN_DIR/command" "$DATA_command" &&
       atomic_put "$RUN_DIR/then" "$DATA_then" &&
       atomic_put "$RUN_DIR/workdir" "$DATA_workdir" &&
@@ -28213,7 +28239,9 @@ function recoveryFields(t) {
     env_names: t.envNames,
     secret_names: t.secretNames,
     previous: t.previous.map((p) => ({ provider: p.provider, instance_id: p.instanceId, attempt: p.attempt })),
-    restored: t.restored ? { path: t.restored.path, step: t.restored.step, sha256: t.restored.sha256 } : null
+    restored: t.restored ? { path: t.restored.path, step: t.restored.step, sha256: t.restored.sha256 } : null,
+    // Only a sweep carries the field: a single run's signed bytes stay as they were.
+    ...t.sweep ? { sweep: { cells: t.sweep.cells, gpus_per_cell: t.sweep.gpusPerCell, max_parallel: t.sweep.maxParallel, on_cell_failure: t.sweep.onCellFailure } } : {}
   };
 }
 function recoveryOf(o, w) {
@@ -28260,7 +28288,24 @@ function recoveryTerms(o, w) {
       path: str(restored, "path", x, { max: 4096, pattern: SAFE_PATH }),
       step: optInt(restored, "step", x, { min: 0 }),
       sha256: str(restored, "sha256", x, { max: 64, pattern: /^[0-9a-f]{64}$/ })
-    } : null
+    } : null,
+    ...sweepOf(r, x)
+  };
+}
+function sweepOf(r, x) {
+  if (r["sweep"] === void 0) return {};
+  const w = `${x}.sweep`;
+  const s = obj(r["sweep"], w);
+  const onCellFailure = str(s, "on_cell_failure", w, { max: 8 });
+  if (onCellFailure !== "continue" && onCellFailure !== "stop") throw new BoxDataError(`${w}.on_cell_failure is not continue or stop`);
+  return {
+    sweep: {
+      // The launch parser reads them again on the new box (cells: name: command lines, no carriage return).
+      cells: str(s, "cells", w, { max: RECOVERY_CELLS_MAX, pattern: /^[^\u0000\r]+$/ }),
+      gpusPerCell: int(s, "gpus_per_cell", w, { min: 0, max: 64 }),
+      maxParallel: int(s, "max_parallel", w, { min: 0, max: CELLS_MAX }),
+      onCellFailure
+    }
   };
 }
 function signedBytes(r) {
@@ -28341,6 +28386,7 @@ var init_entry = __esm({
     init_strict();
     init_hostkey();
     init_names();
+    init_contract();
     init_contract();
     REGISTRATION_SCHEMA = "tether.registration/v1";
     GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
@@ -28834,7 +28880,8 @@ ${audit.gate.failures.map((f) => `- ${f}`).join("\n")}`, audit };
         gpus: (audit?.report.gpu.gpus ?? []).map((g) => g.index).join(","),
         queue: QUEUE,
         ...deps.diskFloor ? { disk_floor: `${Math.round(deps.diskFloor.bytes)} ${Math.round(deps.diskFloor.inodes)}` } : {},
-        ...cfg.slurm ? { array: ARRAY } : {}
+        ...cfg.slurm ? { array: ARRAY } : {},
+        ...cfg.doneCells?.length ? { done_cells: cfg.doneCells.join(" ") } : {}
       } : {}
     },
     env
@@ -29299,9 +29346,9 @@ ${inert(smoke2.refused)}`);
   try {
     const floor = phaseCfg.audit;
     const rec = phaseCfg.recovery;
-    if (rec?.restore && release) await restoreInto(session, conn, cred, cfg, release, rec.restore, reporter);
+    if (rec?.restore.length && release) await restoreInto(session, conn, cred, cfg, release, rec.restore, reporter);
     const o = await launch(
-      rec ? { ...cfg, attemptFloor: rec.attemptFloor } : cfg,
+      rec ? { ...cfg, attemptFloor: rec.attemptFloor, doneCells: rec.doneCells } : cfg,
       [...cfg.env, ...secrets],
       auditCfg,
       { session, now: () => /* @__PURE__ */ new Date(), log: (l) => reporter.info(l), diskFloor: { bytes: floor.minFreeGb * 1e9, inodes: floor.minFreeInodes } },
@@ -29357,7 +29404,8 @@ ${o.logHead.trimEnd()}`);
     const recovered = rec ? {
       recoveries: rec.recoveries,
       previous: rec.previous,
-      restored: rec.restore ? { path: rec.restore.path, step: rec.restore.step, sha256: rec.restore.sha256 } : null
+      // The step check is the run's: a sweep's cells each resume from their own (listed in the summary).
+      restored: rec.restore.length === 1 && !cfg.sweep ? { path: rec.restore[0].path, step: rec.restore[0].step, sha256: rec.restore[0].sha256 } : null
     } : void 0;
     return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env), release?.id ?? null, phaseCfg.policy, recovered);
   } finally {
@@ -29381,17 +29429,28 @@ function recoveryTerms2(cfg, releaseId, recovered) {
     envNames: cfg.env.map(([n]) => n),
     secretNames: cfg.secretNames,
     previous: recovered?.previous ?? [],
-    restored: recovered?.restored ?? null
+    restored: recovered?.restored ?? null,
+    ...cfg.sweep && !restart ? {
+      sweep: {
+        cells: cellLines(cfg.sweep.cells),
+        gpusPerCell: cfg.sweep.gpusPerCell,
+        maxParallel: cfg.sweep.maxParallel,
+        onCellFailure: cfg.sweep.onCellFailure
+      }
+    } : {}
   };
 }
-async function restoreInto(session, conn, cred, cfg, release, f, reporter) {
+async function restoreInto(session, conn, cred, cfg, release, files, reporter) {
   const up = await uploadRelease(session, cfg.runRoot, release);
   reporter.info(`recover: release ${release.id} ${up.stored ? "uploaded to" : "already at"} ${up.path}`);
-  const t0 = Date.now();
-  const r = await pushCheckpoint(pullTargetFor(conn, cred, session), `${releasesDir(cfg.runRoot)}/${release.id}`, f);
-  reporter.info(
-    `recover: restored ${f.path} (${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}\u2026, step ${f.step ?? "unknown"}) to ${r.path} in ${Date.now() - t0} ms`
-  );
+  const target = pullTargetFor(conn, cred, session);
+  for (const f of files) {
+    const t0 = Date.now();
+    const r = await pushCheckpoint(target, `${releasesDir(cfg.runRoot)}/${release.id}`, f);
+    reporter.info(
+      `recover: restored ${f.path}${f.cell ? ` (cell ${f.cell})` : ""} (${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}\u2026, step ${f.step ?? "unknown"}) to ${r.path} in ${Date.now() - t0} ms`
+    );
+  }
 }
 function launcherOf(env) {
   const login = (env["GITHUB_ACTOR"] ?? "").trim();
@@ -29442,6 +29501,7 @@ var init_phase = __esm({
     init_smoke();
     init_connection();
     init_hostkey();
+    init_cells();
     init_render();
     init_errors();
     init_markdown();
@@ -43698,7 +43758,7 @@ var init_orphans = __esm({
 
 // src/sync/record.ts
 function emptyRecord(runId2) {
-  return { schema: SYNC_SCHEMA, runId: runId2, entries: [] };
+  return { schema: SYNC_SCHEMA, runId: runId2, entries: [], done: [] };
 }
 function parseRecord2(text, runId2) {
   const o = obj(parseJson(text, SYNC_RECORD, 4 << 20), SYNC_RECORD);
@@ -43723,10 +43783,14 @@ function parseRecord2(text, runId2) {
       step: e["step"] === null ? null : int(e, "step", w)
     };
   });
-  return { schema: SYNC_SCHEMA, runId: runId2, entries };
+  const done = o["done"] === void 0 ? [] : arr(o, "done", SYNC_RECORD, CELLS_MAX).map((c, i) => {
+    if (typeof c !== "string" || !CELL_NAME.test(c)) throw new BoxDataError(`${SYNC_RECORD}.done[${i}] is not a cell name`);
+    return c;
+  });
+  return { schema: SYNC_SCHEMA, runId: runId2, entries, done };
 }
 function recordText(r) {
-  return `${JSON.stringify({ schema: r.schema, runId: r.runId, entries: r.entries.slice(0, SYNC_ENTRIES_MAX) }, null, 1)}
+  return `${JSON.stringify({ schema: r.schema, runId: r.runId, entries: r.entries.slice(0, SYNC_ENTRIES_MAX), done: r.done.slice(0, CELLS_MAX) }, null, 1)}
 `;
 }
 var SYNC_SCHEMA, SYNC_RECORD, SYNC_ENTRIES_MAX, ISO2, STATUSES;
@@ -43736,6 +43800,7 @@ var init_record = __esm({
     init_grammar();
     init_manifest();
     init_strict();
+    init_contract();
     SYNC_SCHEMA = "tether.sync/v1";
     SYNC_RECORD = "sync.json";
     SYNC_ENTRIES_MAX = 256;
@@ -43778,6 +43843,21 @@ function judge(record, judged, keep) {
   });
   return { record: { ...record, entries: entries.slice(0, SYNC_ENTRIES_MAX) }, prune };
 }
+function newestPerCell(record) {
+  const byMtime = [...record.entries].sort((a, b) => b.mtime - a.mtime);
+  const seen = /* @__PURE__ */ new Set();
+  return byMtime.filter((e) => {
+    if (e.status !== "verified" || seen.has(e.cell ?? "")) return false;
+    seen.add(e.cell ?? "");
+    return true;
+  });
+}
+function doneCells(record, finished, held) {
+  if (!held) return record.done;
+  const byMtime = [...record.entries].sort((a, b) => b.mtime - a.mtime);
+  const home = finished.filter((c) => !held.includes(c) && byMtime.find((e) => e.cell === c && e.status !== "pruned")?.status === "verified");
+  return [.../* @__PURE__ */ new Set([...record.done, ...home])].slice(0, CELLS_MAX);
+}
 function standing(record) {
   const byMtime = [...record.entries].sort((a, b) => b.mtime - a.mtime);
   const newest = byMtime.find((e) => e.status === "verified") ?? null;
@@ -43790,6 +43870,7 @@ var init_plan = __esm({
   "src/sync/plan.ts"() {
     "use strict";
     init_record();
+    init_contract();
     where2 = (path) => createHash10("sha256").update(path).digest("hex").slice(0, 8);
     stamp = (mtime) => new Date(mtime * 1e3).toISOString().replace(/[-:]|\.\d+/g, "");
   }
@@ -43833,7 +43914,7 @@ async function recoverPhase(cfg, ctx, tuning = {}) {
     reporter.summary(
       `### \u{1FA82} tether recovered ${code(cfg.runId)} onto a new box
 
-${inert(plan2.said)}. Attempt ${plan2.recovery.attemptFloor + 1} runs the identical command on ${code(launch2.launch.provider ?? "")} instance ${code(launch2.launch.instanceId ?? "")}` + (plan2.recovery.restore ? `, from ${code(plan2.recovery.restore.path)} (step ${plan2.recovery.restore.step ?? "unknown"}, sha256 ${code(plan2.recovery.restore.sha256.slice(0, 12))}\u2026), restored from this runner's sync.` : ", from scratch: the patrol had synced no verified checkpoint of it.") + ` Recovery ${plan2.recovery.recoveries} of ${plan2.max}. The preempted instance ${code(plan2.reg.instanceId ?? "")} is listed, never destroyed here.`
+${inert(plan2.said)}. Attempt ${plan2.recovery.attemptFloor + 1} runs ${plan2.reg.recovery?.sweep ? "the same cells" : "the identical command"} on ${code(launch2.launch.provider ?? "")} instance ${code(launch2.launch.instanceId ?? "")}` + restoredText(plan2.recovery.restore, plan2.recovery.doneCells) + ` Recovery ${plan2.recovery.recoveries} of ${plan2.max}. The preempted instance ${code(plan2.reg.instanceId ?? "")} is listed, never destroyed here.`
     );
     return 0;
   } catch (err) {
@@ -43877,6 +43958,7 @@ async function planRecovery(cfg, ctx, sleep, { reg, terms }) {
     },
     env
   );
+  const restore = restoreSet(resolve6(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId, terms);
   return {
     reg,
     said: `${reg.provider} says it preempted instance ${reg.instanceId} (${word2.preempted}; read twice), now ${word2.phase}`,
@@ -43885,7 +43967,7 @@ async function planRecovery(cfg, ctx, sleep, { reg, terms }) {
     launchInputs,
     recovery: {
       attemptFloor: reg.attempt,
-      restore: newestVerified(resolve6(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId),
+      ...restore,
       recoveries: terms.recoveries + 1,
       previous: [...terms.previous, { provider: reg.provider, instanceId: reg.instanceId, attempt: reg.attempt }].slice(-20)
     }
@@ -43951,7 +44033,7 @@ async function restartInstance(cfg, ctx, reg, terms, sleep, t0) {
   const launch2 = parseLaunchPhase(inputs, env);
   const pinned = await answersPinned(launch2.conn, reporter, end, sleep);
   if (pinned) throw new Refusal(`${reg.instanceId} runs again at ${state.host}:${state.port}, but ${pinned}: nothing is resumed there`);
-  launch2.recovery = { attemptFloor: reg.attempt, restore: null, recoveries: terms.recoveries + 1, previous: terms.previous };
+  launch2.recovery = { attemptFloor: reg.attempt, restore: [], doneCells: [], recoveries: terms.recoveries + 1, previous: terms.previous };
   launch2.policy = reg.policy ?? null;
   const launched = await launchPhase(launch2, ctx);
   if (launched !== 0) {
@@ -44038,6 +44120,13 @@ function launchInputsOf(cfg, reg, terms, workspace) {
       "from-provision": join8(workspace, `tether-provision-${cfg.runId}.json`),
       "run-id": cfg.runId,
       command: terms.command,
+      // A sweep: the same cells and queue settings, from the signed terms.
+      ...terms.sweep ? {
+        cells: terms.sweep.cells,
+        "gpus-per-cell": String(terms.sweep.gpusPerCell),
+        "max-parallel": terms.sweep.maxParallel ? String(terms.sweep.maxParallel) : "",
+        "on-cell-failure": terms.sweep.onCellFailure
+      } : {},
       then: terms.then ?? "",
       checkpoints: terms.checkpoints.join("\n"),
       "sync-dir": terms.syncDir,
@@ -44058,20 +44147,34 @@ function launchInputsOf(cfg, reg, terms, workspace) {
     })
   );
 }
-function newestVerified(dir, runId2) {
+function restoreSet(dir, runId2, terms) {
   const file = join8(dir, SYNC_RECORD);
-  if (!existsSync6(file)) return null;
+  if (!existsSync6(file)) return { restore: [], doneCells: [] };
   let record;
   try {
     record = parseRecord2(readFileSync7(file, "utf8"), runId2);
   } catch (err) {
     throw new Refusal(`the sync record ${file} is unreadable (${err.message}): the restore source cannot be trusted`);
   }
-  const e = standing(record).newest;
-  if (!e) return null;
-  const source = join8(dir, versionDir(e), e.path);
-  if (!existsSync6(source)) throw new Refusal(`the sync record names ${e.path} (verified) but ${source} is not on this runner`);
-  return { source, path: e.path, bytes: e.bytes, sha256: e.sha256, step: e.step };
+  const cells2 = terms.sweep ? new Set(parseSweep({ cells: terms.sweep.cells }).cells.map((c) => c.name)) : null;
+  const newest = standing(record).newest;
+  const entries = cells2 ? newestPerCell(record).filter((e) => e.cell !== null && cells2.has(e.cell)) : newest ? [newest] : [];
+  const restore = entries.map((e) => {
+    const source = join8(dir, versionDir(e), e.path);
+    if (!existsSync6(source)) throw new Refusal(`the sync record names ${e.path} (verified) but ${source} is not on this runner`);
+    return { source, path: e.path, cell: e.cell, bytes: e.bytes, sha256: e.sha256, step: e.step };
+  });
+  const doneCells2 = cells2 ? record.done.filter((c) => cells2.has(c) && restore.some((f) => f.cell === c)) : [];
+  return { restore, doneCells: doneCells2 };
+}
+function restoredText(files, done) {
+  if (!files.length) return ", from scratch: the patrol had synced no verified checkpoint of it.";
+  if (files.length === 1 && !files[0].cell) {
+    const f = files[0];
+    return `, from ${code(f.path)} (step ${f.step ?? "unknown"}, sha256 ${code(f.sha256.slice(0, 12))}\u2026), restored from this runner's sync.`;
+  }
+  const shown = files.slice(0, 20).map((f) => `${code(f.cell ?? "")} ${code(f.path)} (step ${f.step ?? "unknown"})`);
+  return `, each cell from its newest checkpoint restored from this runner's sync: ${shown.join(", ")}${files.length > 20 ? `, and ${files.length - 20} more` : ""}.` + (done.length ? ` ${done.length} cell(s) had finished (${done.slice(0, 20).map((c) => code(c)).join(", ")}): recorded done, not run again.` : "");
 }
 var Refusal, RESTART_DEADLINE_MS, RESTART_POLL_MS, PROVISION_KEYS, strings, pick3;
 var init_phase9 = __esm({
@@ -44095,6 +44198,7 @@ var init_phase9 = __esm({
     init_open();
     init_errors2();
     init_plan();
+    init_cells();
     init_record();
     Refusal = class extends Error {
     };
@@ -44166,7 +44270,20 @@ function parseRun3(r, id, where3) {
     if (mtime > TIME3.max) throw new BoxDataError(`${w}.mtime is ${mtimeExact}, not a time`);
     return { path, cell, bytes: int(f, "bytes", w), mtime, mtimeExact };
   });
-  return { id, error: null, workdir, files, unsettled: int(r, "unsettled", where3), skipped: int(r, "skipped", where3), tooLarge: int(r, "too_large", where3) };
+  const held = arr(r, "held", where3, CELLS_MAX).map((c, k) => {
+    if (typeof c !== "string" || !CELL_NAME.test(c)) throw new BoxDataError(`${where3}.held[${k}] is not a cell name`);
+    return c;
+  });
+  return {
+    id,
+    error: null,
+    workdir,
+    files,
+    unsettled: int(r, "unsettled", where3),
+    skipped: int(r, "skipped", where3),
+    tooLarge: int(r, "too_large", where3),
+    held
+  };
 }
 var FILES_MAX, TIME3, MTIME_EXACT;
 var init_checkpoints = __esm({
@@ -44419,6 +44536,7 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
       },
       now: () => /* @__PURE__ */ new Date()
     });
+    result.record = { ...result.record, done: doneCells(result.record, r.finishedCells ?? [], result.error ? null : listed.held) };
     writeRecord(dir, result.record);
     if (listed.tooLarge > 0 && !result.error)
       result.error = `${listed.tooLarge} checkpoint file(s) are larger than the runner can hold (${human2(Math.max(0, (freeBytes(dir) ?? 0) - RUNNER_RESERVE))} to spare under ${dir}); not pulled`;
@@ -44497,7 +44615,7 @@ async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader
       out[l.runId] = { synced_by: l.owner };
     }
     for (const t of own.takenOver) reporter.info(`sync: ${t.runId}: runner ${t.owner} last synced it at ${t.at}; runner ${runner} takes it over`);
-    const runs = candidates.filter((v) => own.mine.includes(v.runId)).map((v) => ({ runId: v.runId, stepHint: v.step }));
+    const runs = candidates.filter((v) => own.mine.includes(v.runId)).map((v) => ({ runId: v.runId, stepHint: v.step, finishedCells: (v.cells ?? []).filter((c) => c.state === "finished").map((c) => c.runId) }));
     if (!runs.length) return;
     let done;
     try {

@@ -9,7 +9,7 @@
 # refuses it if its size or mtime moved since this listing.
 # Output per run: workdir, the picked files (path, cell, bytes, mtime as `stat %.9Y` prints it: the exact
 # string send.sh compares), and how many newer files were still being written (unsettled), were not a safe
-# name (skipped) or were too large.
+# name (skipped) or were too large; for a sweep, the cells with such an unsettled or too large file (held).
 
 FILES_MAX=20000
 KEEP_MAX=16
@@ -20,7 +20,7 @@ declare -A MODE KEEP
 # Picks the settled files among glob matches of $2 (relative to workdir $1) for cell $3 ('-': none),
 # newest first, at most $4 of them; appends their JSON objects to `out` and counts in `unsettled`/`skipped`.
 pick() {
-  local workdir=$1 globs=$2 cell=$3 quota=$4 rec t size path n=0 st exact j jc seen=0
+  local workdir=$1 globs=$2 cell=$3 quota=$4 rec t size path n=0 st exact j jc seen=0 u0=$unsettled l0=$too_large
   local -a recs=()
   while IFS= read -r -d '' rec; do
     recs+=("$rec")
@@ -71,10 +71,12 @@ pick() {
     out+="{\"path\":$j,\"cell\":$jc,\"bytes\":$size,\"mtime\":\"$exact\"}"
     n=$((n + 1))
   done
+  # (Cell names passed is_cell_name: JSON-safe as they are.)
+  if [ "$cell" != - ] && ((unsettled > u0 || too_large > l0)); then held+="${held:+,}\"$cell\""; fi
 }
 
 main() {
-  local run_root key id a b c mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large jw nruns=0
+  local run_root key id a b c mode keep run_dir workdir globs quota out first=1 first_file unsettled skipped too_large held jw nruns=0
   local -a order=()
   run_root=$(expand_home "$1")
   SETTLE=$2
@@ -112,7 +114,7 @@ main() {
     rd globs "$run_dir/checkpoints"
     quota=1
     [ "${MODE[$id]}" = all ] && quota=${KEEP[$id]}
-    out='' first_file=1 unsettled=0 skipped=0 too_large=0
+    out='' first_file=1 unsettled=0 skipped=0 too_large=0 held=''
     if [ -f "$run_dir/cells.list" ]; then
       # A sweep: each cell's own globs, each cell its own quota.
       while IFS= read -r c; do
@@ -124,7 +126,7 @@ main() {
       pick "$workdir" "$globs" - "$quota"
     fi
     jv jw "$workdir"
-    printf '{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s}' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large"
+    printf '{"id":"%s","workdir":%s,"files":[%s],"unsettled":%s,"skipped":%s,"too_large":%s,"held":[%s]}' "$id" "$jw" "$out" "$unsettled" "$skipped" "$too_large" "$held"
   done
   printf ']}\n'
 }

@@ -9,6 +9,7 @@
 # A sweep adds: cells (lines `NAME B64_COMMAND B64_CHECKPOINTS B64_CELL_SPEC`), sweep (`GPUS_PER_CELL
 # MAX_PARALLEL ON_FAILURE`, MAX_PARALLEL 0 = from the box), gpus (the audit's GPU indices, comma separated, or
 # empty: asked of nvidia-smi here) and queue (queue.sh, which the backend starts instead of the wrapper).
+# A recovery's sweep adds done_cells: the cells the old box finished, whose newest checkpoints were restored.
 # Env values (secrets included) are exported for the job only (export_job_env): never in a file or argv.
 
 refuse() {
@@ -54,7 +55,7 @@ start_backend() {
 
 # Filled by read_data from the stdin data lines.
 DATA_spec='' DATA_identity='' DATA_command='' DATA_then='' DATA_workdir='' DATA_wrapper='' DATA_checkpoints='' DATA_preempt_watch='' DATA_park_after='' DATA_attempt_floor=''
-DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array='' DATA_disk_floor=''
+DATA_cells='' DATA_sweep='' DATA_gpus='' DATA_queue='' DATA_sbatch_options='' DATA_slurm_conf='' DATA_array='' DATA_disk_floor='' DATA_done_cells=''
 # shellcheck disable=SC2034 # read by backend_start_slurm (scripts/remote/backend_slurm.sh)
 SLURM_EXTRA=()
 
@@ -92,6 +93,24 @@ write_cells() {
       printf '%s\n' "$name" >>"$RUN_DIR/cells.list.tmp" || return 1
   done <<<"$DATA_cells"
   mv -f "$RUN_DIR/cells.list.tmp" "$RUN_DIR/cells.list"
+}
+
+# A recovery onto a new box (issue 27 §2): the cells the old box finished, their newest checkpoints already
+# restored from the runner's sync, are recorded done here (attempt 1, stage restored), so the queue skips them
+# and the patrol and collect see them as finished. Only in a record being written for the first time.
+mark_restored_done() {
+  local c dir now
+  now=$(now_utc)
+  for c in $DATA_done_cells; do
+    is_cell_name "$c" && [ -f "$RUN_DIR/cells/$c/spec.json" ] || return 1
+    dir=$RUN_DIR/cells/$c
+    mkdir -p "$dir/attempts/1" &&
+      printf '%s restored: this cell finished before the box was preempted; its newest verified checkpoint came back from the runner\n' "$now" >>"$dir/attempts/1/log" &&
+      atomic_put "$dir/attempts/1/started_at" "$now"$'\n' &&
+      atomic_put "$dir/attempts/1/finished_at" "$now"$'\n' &&
+      atomic_put "$dir/attempts/1/exit_code" $'0\n' &&
+      write_marker "$dir/DONE" 1 0 null restored "$now" '"restored":true' || return 1
+  done
 }
 
 # This attempt's GPUs (the audit's list, else nvidia-smi's) and width, in SLOT_GPUS and SLOT_WIDTH; refuses
@@ -267,6 +286,9 @@ main() {
     # spec.json last: its presence means the bash-readable twins (command, then, workdir, checkpoints) are complete.
     rm -f "$RUN_DIR/cells.list.tmp"
     if [ -n "$DATA_sweep" ] && ! write_cells; then refuse 16 io-error "cannot write the cells of $RUN_DIR"; fi
+    if [ -n "$DATA_sweep" ] && [ -n "$DATA_done_cells" ] && ! mark_restored_done; then
+      refuse 16 io-error "cannot record the restored cells of $RUN_DIR as done"
+    fi
     if ! { atomic_put "$RUN_DIR/command" "$DATA_command" &&
       atomic_put "$RUN_DIR/then" "$DATA_then" &&
       atomic_put "$RUN_DIR/workdir" "$DATA_workdir" &&

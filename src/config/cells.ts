@@ -32,6 +32,11 @@ export interface SweepConfig {
   onCellFailure: OnCellFailure;
 }
 
+/** The cells as `cells` takes them, one `name: command` line each (parseSweep reads them back as they were). */
+export function cellLines(cells: readonly Cell[]): string {
+  return cells.map((c) => `${c.name}: ${c.command}`).join('\n');
+}
+
 /** One word for bash, whatever the value holds: single quotes, with each `'` as `'\''`. */
 export function shellWord(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;

@@ -151,7 +151,7 @@ export const INPUTS = {
     required: ['recover'],
   },
   'on-preempt': {
-    help: 'launch: what happens when the provider says it preempted the box: wait (default: shown, nothing done) replace (the patrol dispatches recover-workflow, which rents a new box of the same spec, restores the newest synced checkpoint and resumes; needs sync-dir, report-to and a provider whose preemption signature is verified: aws, vastai) or restart-instance (vastai: recover starts the same instance again with a new bid, its disk kept, and resumes the recorded work there)',
+    help: "launch: what happens when the provider says it preempted the box: wait (default: shown, nothing done) replace (the patrol dispatches recover-workflow, which rents a new box of the same spec, restores the newest synced checkpoint (for a sweep, each cell's, finished cells recorded done) and resumes; needs sync-dir, report-to and a provider whose preemption signature is verified: aws, vastai) or restart-instance (vastai: recover starts the same instance again with a new bid, its disk kept, and resumes the recorded work there)",
     default: 'wait',
   },
   'max-recoveries': {

@@ -5,6 +5,7 @@ import {
   INSTANCE_ID,
   PREEMPTION_SIGNATURE,
   PROVIDER_NAMES as PROVIDERS,
+  RECOVERY_CELLS_MAX,
   RECOVERY_COMMAND_MAX,
   type ProviderName,
 } from '../record/names.ts';
@@ -14,7 +15,7 @@ import { parseConnection, type ConnectionConfig, type Inputs } from './connectio
 import { DEFAULT_RUN_ROOT, parseAudit, type AuditConfig } from './audit.ts';
 import { parseReportTo, type StoreSpec } from './patrol.ts';
 import * as v from './values.ts';
-import { parseSweep, type SweepConfig } from './cells.ts';
+import { cellLines, parseSweep, type SweepConfig } from './cells.ts';
 import { parseSlurm, type SlurmConfig } from './slurm.ts';
 
 export const BACKENDS = BACKEND_NAMES;
@@ -63,6 +64,8 @@ export interface LaunchConfig {
   parkAfter: { seconds: number; how: 'ec2-shutdown' | 'runpod-stop'; address: string } | null;
   /** A recovery's new box continues the run's attempt numbering past this (set by the recover phase only). */
   attemptFloor?: number;
+  /** A recovery's sweep: the cells finished on the old box, recorded done on the new one (set by the recover phase only). */
+  doneCells?: string[];
   /** EC2's spot-notice watch (provider aws, not Slurm): the metadata address and the signal the job gets; null: none. */
   preemptWatch: { address: string; signal: PreemptSignal } | null;
   /** Code to upload as a content-addressed release that becomes the workdir. */
@@ -93,13 +96,13 @@ export type OnPreempt = (typeof ON_PREEMPT)[number];
 /**
  * The recovery policy. `replace` rents a new box and resumes there from the newest synced checkpoint, so it needs
  * the provider's own word for a preemption (a verified signature), code tether ships itself (sync-dir: the same
- * release is packed again from the recorded commit) and one job on the box (not a sweep, not Slurm, which
- * requeues by itself).
+ * release is packed again from the recorded commit) and a rented box (not Slurm, which requeues by itself). A
+ * sweep's cells go into the signed terms too, one line each, so they must fit there.
  */
 function onPreempt(
   inputs: Inputs,
   provider: ProviderName | undefined,
-  o: { backend: Backend; sweep: boolean; syncDir: string; command: string; then: string | undefined },
+  o: { backend: Backend; sweep: SweepConfig | undefined; syncDir: string; command: string; then: string | undefined },
 ): LaunchConfig['onPreempt'] {
   const policy = v.oneOf('on-preempt', inputs['on-preempt'], ON_PREEMPT, 'wait');
   const maxRecoveries = v.number('max-recoveries', inputs['max-recoveries'], 3, 1, 20);
@@ -110,7 +113,9 @@ function onPreempt(
         ? `is not offered for provider ${provider}: ${provider === 'aws' ? 'EC2 restarts a stopped spot instance only by itself' : 'tether cannot start its preempted instance again'} (replace rents a new box)`
         : o.backend === 'slurm'
           ? "is for a rented box: on Slurm, preemption is Slurm's (requeue: true recovers it)"
-          : null;
+          : o.sweep
+            ? 'is not offered for a sweep yet (its queue would resume from the disk with cells the restart does not carry); replace is'
+            : null;
     if (why) throw new InputError('on-preempt', `restart-instance ${why}`);
   }
   if (policy === 'replace') {
@@ -120,13 +125,15 @@ function onPreempt(
         ? `is not offered for provider ${provider}: ${PREEMPTION_SIGNATURE[provider] === 'unverified' ? 'its preemption signature is not verified, so only wait is' : 'it rents no spot boxes tether can tell preempted'}`
         : o.backend === 'slurm'
           ? "is for a rented box: on Slurm, preemption is Slurm's (requeue: true recovers it)"
-          : o.sweep
-            ? 'is not offered for a sweep yet: each cell would need its own restore'
-            : !o.syncDir
-              ? 'needs sync-dir: a recovery ships the same code to the new box itself (a workdir filled by hand would not be there)'
-              : o.command.length > RECOVERY_COMMAND_MAX || (o.then ?? '').length > RECOVERY_COMMAND_MAX
-                ? `needs a command (and then) of at most ${RECOVERY_COMMAND_MAX} characters, signed into the registration for the new box (put long scripts in a file)`
-                : null;
+          : o.sweep && o.sweep.cells.some((c) => /[\r\n]/.test(c.command))
+            ? 'needs each cell command on one line: the cells are signed into the registration one line each'
+            : o.sweep && JSON.stringify(cellLines(o.sweep.cells)).length - 2 > RECOVERY_CELLS_MAX
+              ? `needs the cells to come to at most ${RECOVERY_CELLS_MAX} characters (name: command lines, as JSON writes them), signed into the registration for the new box (put long commands in a script)`
+              : !o.syncDir
+                ? 'needs sync-dir: a recovery ships the same code to the new box itself (a workdir filled by hand would not be there)'
+                : o.command.length > RECOVERY_COMMAND_MAX || (o.then ?? '').length > RECOVERY_COMMAND_MAX
+                  ? `needs a command (and then) of at most ${RECOVERY_COMMAND_MAX} characters, signed into the registration for the new box (put long scripts in a file)`
+                  : null;
     if (why) throw new InputError('on-preempt', `replace ${why}`);
   }
   return { policy, maxRecoveries };
@@ -273,7 +280,7 @@ export function parseLaunch(inputs: Inputs): LaunchConfig {
     provider,
     instanceId,
     preemptWatch: preemptWatch(inputs, provider, backend),
-    onPreempt: onPreempt(inputs, provider, { backend, sweep: !!sweep, syncDir, command, then: inputs['then'] }),
+    onPreempt: onPreempt(inputs, provider, { backend, sweep, syncDir, command, then: inputs['then'] }),
     afterVerified: afterVerified(inputs, provider, instanceId, backend),
     parkAfter: parkAfter(inputs, {
       provider,
@@ -345,10 +352,23 @@ export interface LaunchPhaseConfig {
    */
   recovery?: {
     attemptFloor: number;
-    restore: { source: string; path: string; bytes: number; sha256: string; step: number | null } | null;
+    /** The verified checkpoints pushed into the run's folder first: the newest of the run, or of each cell of a sweep. */
+    restore: RestoreFile[];
+    /** A sweep's cells the old box finished whose newest checkpoint is restored: recorded done, never run again. */
+    doneCells: string[];
     recoveries: number;
     previous: Array<{ provider: string; instanceId: string; attempt: number }>;
   };
+}
+
+/** One checkpoint a recovery restores: where it is on this runner, and what the sync record says it is. */
+export interface RestoreFile {
+  source: string;
+  path: string;
+  cell: string | null;
+  bytes: number;
+  sha256: string;
+  step: number | null;
 }
 
 export function parseLaunchPhase(inputs: Inputs, env: Inputs): LaunchPhaseConfig {

@@ -97,6 +97,7 @@ export async function launch(
             queue: QUEUE,
             ...(deps.diskFloor ? { disk_floor: `${Math.round(deps.diskFloor.bytes)} ${Math.round(deps.diskFloor.inodes)}` } : {}),
             ...(cfg.slurm ? { array: ARRAY } : {}),
+            ...(cfg.doneCells?.length ? { done_cells: cfg.doneCells.join(' ') } : {}),
           }
         : {}),
     },

@@ -5,7 +5,8 @@ import { FULL_OID, parseSmoke, smokeGate, type SmokeRecord } from './smoke.ts';
 import type { AuditPhaseConfig } from '../config/audit.ts';
 import { jumpAddress, type ConnectionConfig, type Inputs } from '../config/connection.ts';
 import { fingerprint } from '../record/hostkey.ts';
-import type { LaunchConfig, LaunchPhaseConfig } from '../config/launch.ts';
+import type { LaunchConfig, LaunchPhaseConfig, RestoreFile } from '../config/launch.ts';
+import { cellLines } from '../config/cells.ts';
 import type { PhaseContext } from '../ports/types.ts';
 import { renderAudit, renderLaunch } from './render.ts';
 import type { Reporter } from '../report/reporter.ts';
@@ -129,10 +130,10 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
   try {
     const floor = phaseCfg.audit;
     const rec = phaseCfg.recovery;
-    // A recovery: the code first, then the newest verified checkpoint into its folder, then the job (issue 27 §2).
-    if (rec?.restore && release) await restoreInto(session, conn, cred, cfg, release, rec.restore, reporter);
+    // A recovery: the code first, then the newest verified checkpoints into their folders, then the job (issue 27 §2).
+    if (rec?.restore.length && release) await restoreInto(session, conn, cred, cfg, release, rec.restore, reporter);
     const o = await launch(
-      rec ? { ...cfg, attemptFloor: rec.attemptFloor } : cfg,
+      rec ? { ...cfg, attemptFloor: rec.attemptFloor, doneCells: rec.doneCells } : cfg,
       [...cfg.env, ...secrets],
       auditCfg,
       { session, now: () => new Date(), log: (l) => reporter.info(l), diskFloor: { bytes: floor.minFreeGb * 1e9, inodes: floor.minFreeInodes } },
@@ -192,7 +193,8 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
       ? {
           recoveries: rec.recoveries,
           previous: rec.previous,
-          restored: rec.restore ? { path: rec.restore.path, step: rec.restore.step, sha256: rec.restore.sha256 } : null,
+          // The step check is the run's: a sweep's cells each resume from their own (listed in the summary).
+          restored: rec.restore.length === 1 && !cfg.sweep ? { path: rec.restore[0]!.path, step: rec.restore[0]!.step, sha256: rec.restore[0]!.sha256 } : null,
         }
       : undefined;
     return await register(store.register.bind(store), o, cfg, conn, session, cred, reporter, launcherOf(env), release?.id ?? null, phaseCfg.policy, recovered);
@@ -224,26 +226,39 @@ function recoveryTerms(
     secretNames: cfg.secretNames,
     previous: recovered?.previous ?? [],
     restored: recovered?.restored ?? null,
+    ...(cfg.sweep && !restart
+      ? {
+          sweep: {
+            cells: cellLines(cfg.sweep.cells),
+            gpusPerCell: cfg.sweep.gpusPerCell,
+            maxParallel: cfg.sweep.maxParallel,
+            onCellFailure: cfg.sweep.onCellFailure,
+          },
+        }
+      : {}),
   };
 }
 
-/** The release on the new box, then the checkpoint pushed into the run's folder inside it (one pass, hashed on both sides). */
+/** The release on the new box, then each checkpoint pushed into its folder inside it (one pass each, hashed on both sides). */
 async function restoreInto(
   session: Session,
   conn: ConnectionConfig,
   cred: Credential,
   cfg: LaunchConfig,
   release: Release,
-  f: NonNullable<NonNullable<LaunchPhaseConfig['recovery']>['restore']>,
+  files: readonly RestoreFile[],
   reporter: Reporter,
 ): Promise<void> {
   const up = await uploadRelease(session, cfg.runRoot, release);
   reporter.info(`recover: release ${release.id} ${up.stored ? 'uploaded to' : 'already at'} ${up.path}`);
-  const t0 = Date.now();
-  const r = await pushCheckpoint(pullTargetFor(conn, cred, session), `${releasesDir(cfg.runRoot)}/${release.id}`, f);
-  reporter.info(
-    `recover: restored ${f.path} (${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}…, step ${f.step ?? 'unknown'}) to ${r.path} in ${Date.now() - t0} ms`,
-  );
+  const target = pullTargetFor(conn, cred, session);
+  for (const f of files) {
+    const t0 = Date.now();
+    const r = await pushCheckpoint(target, `${releasesDir(cfg.runRoot)}/${release.id}`, f);
+    reporter.info(
+      `recover: restored ${f.path}${f.cell ? ` (cell ${f.cell})` : ''} (${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}…, step ${f.step ?? 'unknown'}) to ${r.path} in ${Date.now() - t0} ms`,
+    );
+  }
 }
 
 /** Who launched: the workflow's actor, when it is a person's GitHub login (a bot is nobody to notify). */

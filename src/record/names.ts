@@ -36,6 +36,8 @@ export const PREEMPTION_LEAVES: Partial<Record<ProviderName, string>> = {
 
 /** How long a command (and its `then`) a registration may carry for a recovery (the block is at most 32 KiB). */
 export const RECOVERY_COMMAND_MAX = 8192;
+/** How long a sweep's cells (`name: command` lines) a registration may carry for a recovery. */
+export const RECOVERY_CELLS_MAX = 16_384;
 
 /** park and destroy act on a rented instance; cancel on a scheduler's jobs (provider slurm). */
 export const VERBS = ['park', 'destroy', 'cancel'] as const;

@@ -34,7 +34,9 @@ import { openPinned } from '../ssh/open.ts';
 import { TransportError } from '../ssh/errors.ts';
 import type { ConnectionConfig } from '../config/connection.ts';
 import type { Reporter } from '../report/reporter.ts';
-import { versionDir, standing } from '../sync/plan.ts';
+import { newestPerCell, versionDir, standing } from '../sync/plan.ts';
+import { parseSweep } from '../config/cells.ts';
+import type { RestoreFile } from '../config/launch.ts';
 import { parseRecord, SYNC_RECORD } from '../sync/record.ts';
 
 export interface RecoverTuning {
@@ -76,10 +78,8 @@ export async function recoverPhase(cfg: RecoverConfig, ctx: PhaseContext, tuning
     reporter.output('recover-ms', String(Date.now() - t0));
     reporter.summary(
       `### 🪂 tether recovered ${code(cfg.runId)} onto a new box\n\n` +
-        `${inert(plan.said)}. Attempt ${plan.recovery.attemptFloor + 1} runs the identical command on ${code(launch.launch.provider ?? '')} instance ${code(launch.launch.instanceId ?? '')}` +
-        (plan.recovery.restore
-          ? `, from ${code(plan.recovery.restore.path)} (step ${plan.recovery.restore.step ?? 'unknown'}, sha256 ${code(plan.recovery.restore.sha256.slice(0, 12))}…), restored from this runner's sync.`
-          : ', from scratch: the patrol had synced no verified checkpoint of it.') +
+        `${inert(plan.said)}. Attempt ${plan.recovery.attemptFloor + 1} runs ${plan.reg.recovery?.sweep ? 'the same cells' : 'the identical command'} on ${code(launch.launch.provider ?? '')} instance ${code(launch.launch.instanceId ?? '')}` +
+        restoredText(plan.recovery.restore, plan.recovery.doneCells) +
         ` Recovery ${plan.recovery.recoveries} of ${plan.max}. The preempted instance ${code(plan.reg.instanceId ?? '')} is listed, never destroyed here.`,
     );
     return 0;
@@ -144,6 +144,7 @@ async function planRecovery(
     },
     env,
   );
+  const restore = restoreSet(resolve(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId, terms);
   return {
     reg,
     said: `${reg.provider} says it preempted instance ${reg.instanceId} (${word.preempted}; read twice), now ${word.phase}`,
@@ -152,7 +153,7 @@ async function planRecovery(
     launchInputs,
     recovery: {
       attemptFloor: reg.attempt,
-      restore: newestVerified(resolve(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId),
+      ...restore,
       recoveries: terms.recoveries + 1,
       previous: [...terms.previous, { provider: reg.provider!, instanceId: reg.instanceId!, attempt: reg.attempt }].slice(-20),
     },
@@ -236,7 +237,7 @@ async function restartInstance(
   const launch = parseLaunchPhase(inputs, env);
   const pinned = await answersPinned(launch.conn, reporter, end, sleep);
   if (pinned) throw new Refusal(`${reg.instanceId} runs again at ${state.host}:${state.port}, but ${pinned}: nothing is resumed there`);
-  launch.recovery = { attemptFloor: reg.attempt, restore: null, recoveries: terms.recoveries + 1, previous: terms.previous };
+  launch.recovery = { attemptFloor: reg.attempt, restore: [], doneCells: [], recoveries: terms.recoveries + 1, previous: terms.previous };
   launch.policy = reg.policy ?? null;
   const launched = await launchPhase(launch, ctx);
   if (launched !== 0) {
@@ -344,6 +345,15 @@ function launchInputsOf(cfg: RecoverConfig, reg: Registration, terms: RecoveryTe
       'from-provision': join(workspace, `tether-provision-${cfg.runId}.json`),
       'run-id': cfg.runId,
       command: terms.command,
+      // A sweep: the same cells and queue settings, from the signed terms.
+      ...(terms.sweep
+        ? {
+            cells: terms.sweep.cells,
+            'gpus-per-cell': String(terms.sweep.gpusPerCell),
+            'max-parallel': terms.sweep.maxParallel ? String(terms.sweep.maxParallel) : '',
+            'on-cell-failure': terms.sweep.onCellFailure,
+          }
+        : {}),
       then: terms.then ?? '',
       checkpoints: terms.checkpoints.join('\n'),
       'sync-dir': terms.syncDir,
@@ -375,19 +385,47 @@ const strings = (o: Record<string, string | undefined>): Record<string, string> 
 const pick = (inputs: Record<string, string | undefined>, keys: readonly string[]): Record<string, string> =>
   Object.fromEntries(keys.filter((k) => (inputs[k] ?? '') !== '').map((k) => [k, inputs[k] as string]));
 
-/** The newest checkpoint the patrol's sync verified for the run on this runner, as its record names it; null when none. */
-function newestVerified(dir: string, runId: string): NonNullable<Plan['recovery']['restore']> | null {
+/**
+ * What the new box gets from the patrol's sync on this runner, as its record names it: the run's newest verified
+ * checkpoint, or for a sweep each of its cells' newest, and the cells recorded done there (each with its
+ * checkpoint restored: the new box records them done instead of running them again). Empty when none.
+ */
+function restoreSet(dir: string, runId: string, terms: RecoveryTerms): Pick<Plan['recovery'], 'restore' | 'doneCells'> {
   const file = join(dir, SYNC_RECORD);
-  if (!existsSync(file)) return null;
+  if (!existsSync(file)) return { restore: [], doneCells: [] };
   let record;
   try {
     record = parseRecord(readFileSync(file, 'utf8'), runId);
   } catch (err) {
     throw new Refusal(`the sync record ${file} is unreadable (${(err as Error).message}): the restore source cannot be trusted`);
   }
-  const e = standing(record).newest;
-  if (!e) return null;
-  const source = join(dir, versionDir(e), e.path);
-  if (!existsSync(source)) throw new Refusal(`the sync record names ${e.path} (verified) but ${source} is not on this runner`);
-  return { source, path: e.path, bytes: e.bytes, sha256: e.sha256, step: e.step };
+  const cells = terms.sweep ? new Set(parseSweep({ cells: terms.sweep.cells })!.cells.map((c) => c.name)) : null;
+  const newest = standing(record).newest;
+  const entries = cells ? newestPerCell(record).filter((e) => e.cell !== null && cells.has(e.cell)) : newest ? [newest] : [];
+  const restore = entries.map((e): RestoreFile => {
+    const source = join(dir, versionDir(e), e.path);
+    if (!existsSync(source)) throw new Refusal(`the sync record names ${e.path} (verified) but ${source} is not on this runner`);
+    return { source, path: e.path, cell: e.cell, bytes: e.bytes, sha256: e.sha256, step: e.step };
+  });
+  const doneCells = cells ? record.done.filter((c) => cells.has(c) && restore.some((f) => f.cell === c)) : [];
+  return { restore, doneCells };
+}
+
+/** The summary's words for what the new box was started from. */
+function restoredText(files: readonly RestoreFile[], done: readonly string[]): string {
+  if (!files.length) return ', from scratch: the patrol had synced no verified checkpoint of it.';
+  if (files.length === 1 && !files[0]!.cell) {
+    const f = files[0]!;
+    return `, from ${code(f.path)} (step ${f.step ?? 'unknown'}, sha256 ${code(f.sha256.slice(0, 12))}…), restored from this runner's sync.`;
+  }
+  const shown = files.slice(0, 20).map((f) => `${code(f.cell ?? '')} ${code(f.path)} (step ${f.step ?? 'unknown'})`);
+  return (
+    `, each cell from its newest checkpoint restored from this runner's sync: ${shown.join(', ')}${files.length > 20 ? `, and ${files.length - 20} more` : ''}.` +
+    (done.length
+      ? ` ${done.length} cell(s) had finished (${done
+          .slice(0, 20)
+          .map((c) => code(c))
+          .join(', ')}): recorded done, not run again.`
+      : '')
+  );
 }

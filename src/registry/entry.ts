@@ -8,7 +8,8 @@ import { RUN_ID } from '../record/grammar.ts';
 import { sortedJson } from '../record/spec.ts';
 import { arr, BoxDataError, int, obj, optInt, optStr, parseJson, str } from '../record/strict.ts';
 import { FINGERPRINT } from '../record/hostkey.ts';
-import { ENVIRONMENT_NAME, RECOVERY_COMMAND_MAX } from '../record/names.ts';
+import { ENVIRONMENT_NAME, RECOVERY_CELLS_MAX, RECOVERY_COMMAND_MAX } from '../record/names.ts';
+import { CELLS_MAX } from '../record/contract.ts';
 import { SAFE_PATH } from '../record/contract.ts';
 import type { RecordedJump } from '../config/connection.ts';
 import type { PolicyTerms } from '../config/launch.ts';
@@ -74,6 +75,15 @@ export interface RecoveryTerms {
   previous: Array<{ provider: string; instanceId: string; attempt: number }>;
   /** The checkpoint the current attempt was started from (its step checks that the job resumed). */
   restored: { path: string; step: number | null; sha256: string } | null;
+  /** A sweep's cells (`name: command` lines, as `cells` takes them) and its queue settings; absent for one job. */
+  sweep?: SweepTerms | null;
+}
+
+export interface SweepTerms {
+  cells: string;
+  gpusPerCell: number;
+  maxParallel: number;
+  onCellFailure: 'continue' | 'stop';
 }
 
 /** A GitHub login (a person's, or an app's `name[bot]`). */
@@ -174,6 +184,10 @@ function recoveryFields(t: RecoveryTerms): Record<string, unknown> {
     secret_names: t.secretNames,
     previous: t.previous.map((p) => ({ provider: p.provider, instance_id: p.instanceId, attempt: p.attempt })),
     restored: t.restored ? { path: t.restored.path, step: t.restored.step, sha256: t.restored.sha256 } : null,
+    // Only a sweep carries the field: a single run's signed bytes stay as they were.
+    ...(t.sweep
+      ? { sweep: { cells: t.sweep.cells, gpus_per_cell: t.sweep.gpusPerCell, max_parallel: t.sweep.maxParallel, on_cell_failure: t.sweep.onCellFailure } }
+      : {}),
   };
 }
 
@@ -231,6 +245,24 @@ function recoveryTerms(o: Record<string, unknown>, w: string): RecoveryTerms | n
           sha256: str(restored, 'sha256', x, { max: 64, pattern: /^[0-9a-f]{64}$/ }),
         }
       : null,
+    ...sweepOf(r, x),
+  };
+}
+
+function sweepOf(r: Record<string, unknown>, x: string): { sweep?: SweepTerms } {
+  if (r['sweep'] === undefined) return {};
+  const w = `${x}.sweep`;
+  const s = obj(r['sweep'], w);
+  const onCellFailure = str(s, 'on_cell_failure', w, { max: 8 });
+  if (onCellFailure !== 'continue' && onCellFailure !== 'stop') throw new BoxDataError(`${w}.on_cell_failure is not continue or stop`);
+  return {
+    sweep: {
+      // The launch parser reads them again on the new box (cells: name: command lines, no carriage return).
+      cells: str(s, 'cells', w, { max: RECOVERY_CELLS_MAX, pattern: /^[^\u0000\r]+$/ }),
+      gpusPerCell: int(s, 'gpus_per_cell', w, { min: 0, max: 64 }),
+      maxParallel: int(s, 'max_parallel', w, { min: 0, max: CELLS_MAX }),
+      onCellFailure,
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import type { SyncMode } from '../config/sync.ts';
 import { CELL_NAME, RUN_ID } from '../record/grammar.ts';
-import { PATH_MAX } from '../record/contract.ts';
+import { CELLS_MAX, PATH_MAX } from '../record/contract.ts';
 import { RECORD_NAME, SAFE_PATH } from '../record/manifest.ts';
 import { arr, BoxDataError, int, obj, str, type Obj } from '../record/strict.ts';
 import type { Session } from '../ssh/client.ts';
@@ -18,7 +18,18 @@ export interface BoxCheckpoint {
 }
 
 export type SettledRun =
-  { id: string; error: null; workdir: string; files: BoxCheckpoint[]; unsettled: number; skipped: number; tooLarge: number } | { id: string; error: string };
+  | {
+      id: string;
+      error: null;
+      workdir: string;
+      files: BoxCheckpoint[];
+      unsettled: number;
+      skipped: number;
+      tooLarge: number;
+      /** A sweep's cells with a newer file still being written or too large: not all of theirs is listed. */
+      held: string[];
+    }
+  | { id: string; error: string };
 
 export interface SettledListing {
   /** The box's clock when it listed (epoch seconds): ages are taken against it, not the runner's. */
@@ -98,5 +109,18 @@ function parseRun(r: Obj, id: string, where: string): SettledRun {
     if (mtime > TIME.max) throw new BoxDataError(`${w}.mtime is ${mtimeExact}, not a time`);
     return { path, cell, bytes: int(f, 'bytes', w), mtime, mtimeExact };
   });
-  return { id, error: null, workdir, files, unsettled: int(r, 'unsettled', where), skipped: int(r, 'skipped', where), tooLarge: int(r, 'too_large', where) };
+  const held = arr(r, 'held', where, CELLS_MAX).map((c, k) => {
+    if (typeof c !== 'string' || !CELL_NAME.test(c)) throw new BoxDataError(`${where}.held[${k}] is not a cell name`);
+    return c;
+  });
+  return {
+    id,
+    error: null,
+    workdir,
+    files,
+    unsettled: int(r, 'unsettled', where),
+    skipped: int(r, 'skipped', where),
+    tooLarge: int(r, 'too_large', where),
+    held,
+  };
 }

@@ -16,7 +16,7 @@ import type { Credential } from '../ssh/keys.ts';
 import { pullTargetFor, type PullTarget } from '../transfer/ssh-args.ts';
 import { streamFiles } from '../transfer/stream.ts';
 import { PullError } from '../transfer/types.ts';
-import { stagingDir } from './plan.ts';
+import { doneCells, stagingDir } from './plan.ts';
 import { emptyRecord, parseRecord, recordText, SYNC_RECORD, type SyncRecord } from './record.ts';
 import { syncRun, type RunSync } from './sync.ts';
 import { diskBudget, type DiskBudget } from './budget.ts';
@@ -49,8 +49,11 @@ export interface HostToSync {
   conn: ConnectionConfig;
   cred: Credential;
   runRoot: string;
-  /** The runs to sync on this host, each with the step its log showed this tick (for a file name without one). */
-  runs: Array<{ runId: string; stepHint: number | null }>;
+  /**
+   * The runs to sync on this host, each with the step its log showed this tick (for a file name without one)
+   * and, for a sweep, the cells the tick saw finished (recorded done once their newest checkpoint is home).
+   */
+  runs: Array<{ runId: string; stepHint: number | null; finishedCells?: string[] }>;
 }
 
 /** Per run: what its sync did, or why it could not run this time (nothing recorded then). */
@@ -220,6 +223,7 @@ async function syncOne(
       },
       now: () => new Date(),
     });
+    result.record = { ...result.record, done: doneCells(result.record, r.finishedCells ?? [], result.error ? null : listed.held) };
     writeRecord(dir, result.record);
     if (listed.tooLarge > 0 && !result.error)
       result.error = `${listed.tooLarge} checkpoint file(s) are larger than the runner can hold (${human(Math.max(0, (freeBytes(dir) ?? 0) - RUNNER_RESERVE))} to spare under ${dir}); not pulled`;

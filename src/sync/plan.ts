@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BoxCheckpoint } from '../remote/checkpoints.ts';
 import { SYNC_ENTRIES_MAX, type SyncEntry, type SyncRecord } from './record.ts';
+import { CELLS_MAX } from '../record/contract.ts';
 
 /**
  * What a sync does with what the box listed, given what the runner already holds: which files to pull,
@@ -66,6 +67,30 @@ export function judge(record: SyncRecord, judged: SyncEntry[], keep: number): { 
     return { ...e, status: 'pruned' as const };
   });
   return { record: { ...record, entries: entries.slice(0, SYNC_ENTRIES_MAX) }, prune };
+}
+
+/** Each cell's newest verified checkpoint (a single run's: one, cell null), newest first: what a recovery restores. */
+export function newestPerCell(record: SyncRecord): SyncEntry[] {
+  const byMtime = [...record.entries].sort((a, b) => b.mtime - a.mtime);
+  const seen = new Set<string>();
+  return byMtime.filter((e) => {
+    if (e.status !== 'verified' || seen.has(e.cell ?? '')) return false;
+    seen.add(e.cell ?? '');
+    return true;
+  });
+}
+
+/**
+ * The cells a recovery may record done on a new box: those recorded before, and those the patrol saw finished
+ * this tick, but only after a sync pass that stopped for nothing (`held` null when it did), for a cell with no
+ * file still being written or too large (`held`), and whose newest judged file is verified. A cell finished whose
+ * last checkpoint is not home yet runs again on a new box from the newest it has.
+ */
+export function doneCells(record: SyncRecord, finished: readonly string[], held: readonly string[] | null): string[] {
+  if (!held) return record.done;
+  const byMtime = [...record.entries].sort((a, b) => b.mtime - a.mtime);
+  const home = finished.filter((c) => !held.includes(c) && byMtime.find((e) => e.cell === c && e.status !== 'pruned')?.status === 'verified');
+  return [...new Set([...record.done, ...home])].slice(0, CELLS_MAX);
 }
 
 /**

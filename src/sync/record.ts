@@ -1,6 +1,7 @@
 import { CELL_NAME, RUN_ID } from '../record/grammar.ts';
 import { SAFE_PATH } from '../record/manifest.ts';
 import { arr, BoxDataError, int, obj, parseJson, str } from '../record/strict.ts';
+import { CELLS_MAX } from '../record/contract.ts';
 
 /**
  * `tether.sync/v1`: what a run's sync directory on the runner holds, and what it has judged. The runner's
@@ -36,10 +37,15 @@ export interface SyncRecord {
   schema: typeof SYNC_SCHEMA;
   runId: string;
   entries: SyncEntry[];
+  /**
+   * A sweep's cells the patrol saw finished whose newest checkpoint this runner holds verified (plan.ts
+   * doneCells): a recovery restores them and records them done on the new box instead of running them again.
+   */
+  done: string[];
 }
 
 export function emptyRecord(runId: string): SyncRecord {
-  return { schema: SYNC_SCHEMA, runId, entries: [] };
+  return { schema: SYNC_SCHEMA, runId, entries: [], done: [] };
 }
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
@@ -69,9 +75,17 @@ export function parseRecord(text: string, runId: string): SyncRecord {
       step: e['step'] === null ? null : int(e, 'step', w),
     };
   });
-  return { schema: SYNC_SCHEMA, runId, entries };
+  // Older records have no list: nothing recorded done.
+  const done =
+    o['done'] === undefined
+      ? []
+      : arr(o, 'done', SYNC_RECORD, CELLS_MAX).map((c, i) => {
+          if (typeof c !== 'string' || !CELL_NAME.test(c)) throw new BoxDataError(`${SYNC_RECORD}.done[${i}] is not a cell name`);
+          return c;
+        });
+  return { schema: SYNC_SCHEMA, runId, entries, done };
 }
 
 export function recordText(r: SyncRecord): string {
-  return `${JSON.stringify({ schema: r.schema, runId: r.runId, entries: r.entries.slice(0, SYNC_ENTRIES_MAX) }, null, 1)}\n`;
+  return `${JSON.stringify({ schema: r.schema, runId: r.runId, entries: r.entries.slice(0, SYNC_ENTRIES_MAX), done: r.done.slice(0, CELLS_MAX) }, null, 1)}\n`;
 }

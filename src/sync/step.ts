@@ -82,7 +82,9 @@ export async function syncAll(
       out[l.runId] = { synced_by: l.owner };
     }
     for (const t of own.takenOver) reporter.info(`sync: ${t.runId}: runner ${t.owner} last synced it at ${t.at}; runner ${runner} takes it over`);
-    const runs = candidates.filter((v) => own.mine.includes(v.runId)).map((v) => ({ runId: v.runId, stepHint: v.step }));
+    const runs = candidates
+      .filter((v) => own.mine.includes(v.runId))
+      .map((v) => ({ runId: v.runId, stepHint: v.step, finishedCells: (v.cells ?? []).filter((c) => c.state === 'finished').map((c) => c.runId) }));
     if (!runs.length) return;
     let done: Awaited<ReturnType<typeof syncHost>>;
     try {

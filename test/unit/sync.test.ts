@@ -111,7 +111,15 @@ describe('one run’s sync (deps in, outcome out)', () => {
 
 describe('what crosses from the box and the runner’s record are read strictly', () => {
   const asked = new Set(['r1', 'r2']);
-  const ok = { id: 'r1', workdir: '/w', files: [{ path: 'ck/a.pt', cell: null, bytes: 1, mtime: '5.000000001' }], unsettled: 0, skipped: 0, too_large: 0 };
+  const ok = {
+    id: 'r1',
+    workdir: '/w',
+    files: [{ path: 'ck/a.pt', cell: null, bytes: 1, mtime: '5.000000001' }],
+    unsettled: 0,
+    skipped: 0,
+    too_large: 0,
+    held: [],
+  };
 
   it('a broken run is that run’s error; a run not asked about, or a broken envelope, is the host’s', () => {
     const out = parseSettled(
@@ -123,6 +131,11 @@ describe('what crosses from the box and the runner’s record are read strictly'
     );
     expect(out.runs[0]).toMatchObject({ id: 'r1', error: null, files: [{ path: 'ck/a.pt', mtime: 5, mtimeExact: '5.000000001' }] });
     expect(out.runs[1]).toMatchObject({ id: 'r2', error: expect.stringMatching(/unexpected form/) });
+    // The cells a sweep's listing holds back are names, or that run's error.
+    expect(parseSettled({ now: 10, runs: [{ ...ok, held: ['a', 'b'] }] }, asked).runs[0]).toMatchObject({ error: null, held: ['a', 'b'] });
+    expect(parseSettled({ now: 10, runs: [{ ...ok, held: ['a b'] }] }, asked).runs[0]).toMatchObject({
+      error: expect.stringMatching(/held\[0\] is not a cell name/),
+    });
     for (const bad of [
       { now: 10, runs: [{ ...ok, id: 'r3' }] },
       { now: 'x', runs: [] },
