@@ -153,7 +153,10 @@ var init_inputs = __esm({
     };
     orList = (xs) => xs.length > 1 ? `${xs.slice(0, -1).join(", ")} or ${xs[xs.length - 1]}` : xs[0] ?? "";
     INPUTS = {
-      host: { help: "box address (host name or IP); no user@ or :port", required: ["audit", "launch", "collect", "logs", "stop"] },
+      host: {
+        help: "box address (host name or IP); no user@ or :port (launch: or nodes, for a run on many boxes)",
+        required: ["audit", "collect", "logs", "stop"]
+      },
       port: { help: "SSH port (default 22)", default: "22" },
       user: { help: "login on the box (default root; provision: the provider's login user)", default: "root", noDefaultIn: ["provision"] },
       "ssh-key": { help: "private key text, from a secret (masked at once); or use ssh-key-path or an ssh agent (SSH_AUTH_SOCK)", kind: "secret" },
@@ -247,6 +250,22 @@ var init_inputs = __esm({
       recover: {
         help: "recover: the run to continue on a new box after its provider preempted it (the patrol dispatches the launch workflow with it): rents a box of the same spec, restores the newest synced checkpoint from sync-dest, resumes the identical command as the next attempt",
         required: ["recover"]
+      },
+      nodes: {
+        help: "launch: one run on many boxes (instead of host), one box a line, rank 0 first: [user@]host[:port] [SHA256:fingerprint] [instance-id=ID] [run-root=PATH] [workdir=PATH] (a pin may come from known-hosts instead); every node is audited and checked (same Python and torch, rank 0 reachable on master-port, clocks agree) before any starts, and each job has TETHER_NODE_RANK, TETHER_NNODES, MASTER_ADDR and MASTER_PORT"
+      },
+      "nproc-per-node": {
+        help: "launch, with nodes: the processes each node starts (usually its GPU count); the command then runs under torchrun (launcher: torchrun) as what follows its options: a script and its arguments"
+      },
+      launcher: {
+        help: "launch, with nodes: torchrun (the default with nproc-per-node: torchrun --nnodes --node_rank --nproc_per_node --master_addr --master_port, then the command) or none (the default without: the command runs as given and reads the variables itself)"
+      },
+      "master-addr": {
+        help: "launch, with nodes: the address the other nodes reach rank 0 at (default: rank 0's own source address toward rank 1, from ip route get on rank 0; give it when the nodes share a private network the runner does not see)"
+      },
+      "master-port": {
+        help: "launch, with nodes: rank 0's rendezvous port (default 29500), checked reachable from every node before the launch",
+        default: "29500"
       },
       "on-preempt": {
         help: "launch: what happens when the provider says it preempted the box: wait (default: shown, nothing done) replace (the patrol dispatches recover-workflow, which rents a new box of the same spec, restores the newest synced checkpoint (for a sweep, each cell's, finished cells recorded done) and resumes; needs sync-dir, report-to and a provider whose preemption signature is verified: aws, vastai) or restart-instance (vastai: recover starts the same instance again with a new bid, its disk kept, and resumes the recorded work there)",
@@ -486,6 +505,11 @@ var init_inputs = __esm({
       "commit",
       "provider",
       "instance-id",
+      "nodes",
+      "nproc-per-node",
+      "launcher",
+      "master-addr",
+      "master-port",
       "on-preempt",
       "max-recoveries",
       "after-verified",
@@ -1454,7 +1478,8 @@ function buildSpec(cfg, createdAt) {
       gpus_per_cell: cfg.sweep.gpusPerCell,
       max_parallel: cfg.sweep.maxParallel || null,
       on_cell_failure: cfg.sweep.onCellFailure
-    } : {}
+    } : {},
+    ...cfg.node ? { node_rank: cfg.node.rank, nnodes: cfg.node.nnodes, master_addr: cfg.node.masterAddr, master_port: cfg.node.masterPort } : {}
   });
 }
 function cellData(cfg) {
@@ -1872,6 +1897,104 @@ var init_chatops = __esm({
   }
 });
 
+// src/config/nodes.ts
+import { isIP as isIP2 } from "node:net";
+function parseLine(line, i, rank) {
+  const [first = "", ...rest] = line.trim().split(/\s+/);
+  const m = /^(?:([^@\s]+)@)?(\[[^\]]+\]|[^:\s]+)(?::([^:\s]+))?$/.exec(first);
+  if (!m) throw new InputError("nodes", `${lineNo2(i)}: ${show(first)} is not [user@]host[:port]`);
+  const where3 = `nodes ${lineNo2(i)}`;
+  const node = {
+    rank,
+    user: m[1] === void 0 ? void 0 : user(where3, m[1]),
+    host: host(where3, m[2]),
+    port: m[3] === void 0 ? void 0 : port(where3, m[3]),
+    fingerprint: void 0,
+    instanceId: void 0,
+    runRoot: void 0,
+    workdir: void 0
+  };
+  for (const t of rest) {
+    const kv = /^(instance-id|run-root|workdir)=(.+)$/.exec(t);
+    if (FINGERPRINT.test(t)) {
+      if (node.fingerprint) throw new InputError("nodes", `${lineNo2(i)}: gives two fingerprints`);
+      node.fingerprint = t;
+    } else if (kv?.[1] === "instance-id") {
+      if (!INSTANCE_ID.test(kv[2])) throw new InputError("nodes", `${lineNo2(i)}: ${show(kv[2])} is not an instance id`);
+      node.instanceId = kv[2];
+    } else if (kv?.[1] === "run-root") node.runRoot = remotePath(where3, kv[2], "~/.tether");
+    else if (kv?.[1] === "workdir") node.workdir = remotePath(where3, kv[2], "~");
+    else
+      throw new InputError(
+        "nodes",
+        `${lineNo2(i)}: ${show(t)} is not SHA256:<fingerprint>, instance-id=, run-root= or workdir= (one box a line: [user@]host[:port] [SHA256:\u2026] [instance-id=ID] [run-root=PATH] [workdir=PATH])`
+      );
+  }
+  return node;
+}
+function parseNodes(inputs) {
+  const raw = inputs["nodes"] ?? "";
+  const lines = raw.split("\n").map((l, i) => ({ l, i })).filter(({ l }) => l.trim() && !l.trimStart().startsWith("#"));
+  if (!lines.length) {
+    for (const k of ["nproc-per-node", "master-addr", "master-port", "launcher"])
+      if ((inputs[k] ?? "").trim() && !(k === "master-port" && inputs[k].trim() === "29500") && !(k === "launcher" && inputs[k].trim() === "none"))
+        throw new InputError(k, "is for a run on many boxes: give 'nodes' (one box a line, rank 0 first)");
+    return null;
+  }
+  if ((inputs["host"] ?? "").trim()) throw new InputError("nodes", "names every box of the run (rank 0 first); give 'nodes' or 'host', not both");
+  if (lines.length < 2) throw new InputError("nodes", "lists one box; a run on one box takes host (nodes is for two or more)");
+  if (lines.length > NODES_MAX) throw new InputError("nodes", `lists ${lines.length} boxes; at most ${NODES_MAX} in one run`);
+  const nodes = lines.map(({ l, i }, rank) => parseLine(l, i, rank));
+  const seen = /* @__PURE__ */ new Map();
+  for (const n of nodes) {
+    const key = `${n.host}:${n.port ?? ""}`;
+    const before = seen.get(key);
+    if (before !== void 0) throw new InputError("nodes", `rank ${n.rank} is ${key} again (rank ${before}); each box once`);
+    seen.set(key, n.rank);
+  }
+  const nprocRaw = (inputs["nproc-per-node"] ?? "").trim();
+  const nprocPerNode = nprocRaw ? number("nproc-per-node", nprocRaw, 1, 1, 64) : null;
+  const launcher = oneOf("launcher", inputs["launcher"], LAUNCHERS, nprocPerNode !== null ? "torchrun" : "none");
+  if (launcher === "torchrun" && nprocPerNode === null)
+    throw new InputError("nproc-per-node", "is required with launcher: torchrun (the processes each node starts, usually its GPU count)");
+  if (launcher === "none" && nprocPerNode !== null)
+    throw new InputError("nproc-per-node", "is read only with launcher: torchrun (with launcher: none the command starts its own processes)");
+  const addr = (inputs["master-addr"] ?? "").trim();
+  if (addr && isIP2(addr) === 0) host("master-addr", addr);
+  return {
+    nodes,
+    nprocPerNode,
+    masterPort: port("master-port", inputs["master-port"], 29500),
+    masterAddr: addr || null,
+    launcher
+  };
+}
+function nodeCommand(command3, m) {
+  if (m.launcher === "none") return command3;
+  return `torchrun --nnodes "$TETHER_NNODES" --node_rank "$TETHER_NODE_RANK" --nproc_per_node ${m.nprocPerNode} --master_addr "$MASTER_ADDR" --master_port "$MASTER_PORT" ${command3}`;
+}
+function nodeEnv(rank, nnodes, masterAddr, masterPort) {
+  return [
+    ["TETHER_NODE_RANK", String(rank)],
+    ["TETHER_NNODES", String(nnodes)],
+    ["MASTER_ADDR", masterAddr],
+    ["MASTER_PORT", String(masterPort)]
+  ];
+}
+var NODES_MAX, LAUNCHERS, lineNo2;
+var init_nodes = __esm({
+  "src/config/nodes.ts"() {
+    "use strict";
+    init_errors();
+    init_hostkey();
+    init_names();
+    init_values();
+    NODES_MAX = 16;
+    LAUNCHERS = ["torchrun", "none"];
+    lineNo2 = (i) => `line ${i + 1}`;
+  }
+});
+
 // src/config/slurm.ts
 function parseSlurmOptions(raw) {
   const out = [];
@@ -2135,12 +2258,43 @@ function readSecrets(names2, env) {
     return [name, value];
   });
 }
+function multiNode(inputs, env, launch2) {
+  const m = parseNodes(inputs);
+  if (!m) return void 0;
+  const not = (input, why) => {
+    throw new InputError(input, `is not offered for a run on many boxes (nodes) ${why}`);
+  };
+  if (launch2.sweep) not("cells", "yet: a sweep queues its cells on one box");
+  if (launch2.backend === "slurm") not("backend", ": on Slurm, a multi-node job is the scheduler's (slurm-options: --nodes=N)");
+  if (launch2.onPreempt.policy !== "wait") not("on-preempt", "yet: a recovery rents one box");
+  if (launch2.afterVerified) not("after-verified", "yet: teardown acts on every node behind its approval");
+  if (launch2.parkAfter) not("park-after", "yet");
+  if ((inputs["from-provision"] ?? "").trim()) not("from-provision", "yet: give each node's line");
+  if ((inputs["instance-id"] ?? "").trim()) throw new InputError("instance-id", "names one box; with nodes put each node's instance-id= on its line");
+  if ((inputs["host-key-fingerprint"] ?? "").trim())
+    throw new InputError("host-key-fingerprint", "names one box's key; with nodes put each node's SHA256:\u2026 on its line, or give known-hosts");
+  const conns = m.nodes.map(
+    (n) => parseConnection(
+      {
+        ...inputs,
+        host: n.host,
+        port: n.port !== void 0 ? String(n.port) : inputs["port"],
+        user: n.user ?? inputs["user"],
+        "host-key-fingerprint": n.fingerprint ?? ""
+      },
+      env
+    )
+  );
+  if (!launch2.recorded) launch2.command = nodeCommand(launch2.command, m);
+  return { ...m, conns };
+}
 function parseLaunchPhase(inputs, env) {
   const launch2 = parseLaunch(inputs);
   const reportTo = parseReportTo(inputs["report-to"]);
   const secrets = readSecrets(launch2.secretNames, env);
   const audit = parseAudit(inputs);
-  const conn = parseConnection(inputs, env);
+  const nodes = multiNode(inputs, env, launch2);
+  const conn = nodes ? nodes.conns[0] : parseConnection(inputs, env);
   if (reportTo && conn.key.kind === "agent")
     throw new InputError(
       "ssh-key",
@@ -2162,6 +2316,7 @@ function parseLaunchPhase(inputs, env) {
     secrets,
     audit,
     conn,
+    ...nodes ? { nodes } : {},
     store,
     policy: policyOf(launch2.afterVerified, env),
     runFile: (inputs["run-file"] ?? "").trim() || `tether-run-${launch2.runId}.json`
@@ -2204,6 +2359,7 @@ var init_launch = __esm({
     init_patrol();
     init_values();
     init_cells();
+    init_nodes();
     init_slurm();
     BACKENDS = BACKEND_NAMES;
     RELEASE_MODES = ["dir", "git-head"];
@@ -8805,7 +8961,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve8, reject) => {
+        return new Promise(async (resolve9, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -8817,7 +8973,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve8();
+          resolve9();
         });
       })(),
       NullCipher,
@@ -10075,7 +10231,7 @@ var require_agent = __commonJS({
     "use strict";
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve8 } = __require("path");
+    var { resolve: resolve9 } = __require("path");
     var { readFile: readFile2 } = __require("fs");
     var { execFile, spawn: spawn5 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
@@ -10211,7 +10367,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve8(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve9(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -22956,7 +23112,7 @@ var init_sigv4 = __esm({
 });
 
 // src/providers/aws-provision.ts
-import { isIP as isIP2 } from "node:net";
+import { isIP as isIP3 } from "node:net";
 function ec2Error(a, label2) {
   const code2 = (xmlTag(a.text, "Code") ?? "").slice(0, 80);
   const message = (xmlTag(a.text, "Message") ?? "").slice(0, 300);
@@ -23071,7 +23227,7 @@ function spotRequestOf(xml) {
 function ec2BoxState(xml, spotStatus) {
   const state = /<instanceState>[\s\S]*?<name>([^<]*)<\/name>/.exec(xml)?.[1] ?? "unknown";
   const ipText = xmlTag(xml, "ipAddress");
-  const ip = ipText && isIP2(ipText) === 4 ? ipText : null;
+  const ip = ipText && isIP3(ipText) === 4 ? ipText : null;
   const reasonCode = reasonOf(xml);
   const detail = `instance state ${state.slice(0, 40)}${reasonCode ? ` (${reasonCode})` : ""}`;
   const preempted = ec2Preemption(reasonCode, spotStatus);
@@ -23271,7 +23427,7 @@ function commandProvider(ctx, command3, env, timeoutMs) {
       return done ? { state: ctx.verb === "park" ? "stopped" : "gone", detail: "teardown-command exited 0" } : { state: "running", detail: "teardown-command not run yet" };
     },
     request(verb) {
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve9, reject) => {
         const child = spawn("bash", ["-c", command3], {
           env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb },
           stdio: ["ignore", "pipe", "pipe"],
@@ -23295,7 +23451,7 @@ function commandProvider(ctx, command3, env, timeoutMs) {
           clearTimeout(timer);
           if (code2 === 0) {
             done = true;
-            resolve8();
+            resolve9();
           } else
             reject(
               new ProviderError(
@@ -23344,7 +23500,7 @@ var init_command = __esm({
 
 // src/providers/lambda-provision.ts
 import { createHash as createHash4 } from "node:crypto";
-import { isIP as isIP3 } from "node:net";
+import { isIP as isIP4 } from "node:net";
 function lambdaError(a, label2) {
   const e = a.body && typeof a.body === "object" ? a.body.error : void 0;
   const code2 = typeof e?.code === "string" ? e.code.slice(0, 80) : "";
@@ -23440,7 +23596,7 @@ async function describeLambda(base, auth, s, id) {
     const d = obj(obj(a.body, "instance")["data"], "instance");
     if (str(d, "id", "instance", { max: 128 }) !== id) throw new BoxDataError(`instance.id is not ${id}`);
     const status = str(d, "status", "instance", { max: 40 });
-    const ip = typeof d["ip"] === "string" && isIP3(d["ip"]) === 4 ? d["ip"] : null;
+    const ip = typeof d["ip"] === "string" && isIP4(d["ip"]) === 4 ? d["ip"] : null;
     const detail = `status ${status}`;
     if (status === "active")
       return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no address yet` };
@@ -25096,6 +25252,98 @@ main() {
   printf '%s\\n' "$out],\\"skipped_symlinks\\":{\\"count\\":$links_n,\\"names\\":[$links]}}"
 }
 main "$@"; exit $?
+`, "nodes.sh": `#!/usr/bin/env bash
+# A multi-node launch's read-only checks, one mode a call (issue 28 \xA71). Prints one JSON object.
+#   state RUN_ROOT RUN_ID INTERP  the run's record on this node (exists, newest attempt, alive), this node's
+#                             clock, and INTERP's Python version (null when it does not run)
+#   route ADDR                this node's own source address toward ADDR (\`ip route get\`): rank 0's master-addr
+#   listen INTERP PORT S N    a TCP listener on PORT for at most S seconds, until N connections came (rank 0)
+#   reach ADDR PORT S         whether ADDR:PORT accepts a connection within S seconds (every other node)
+# Nothing is written; the listener is the interpreter's own socket, closed when it returns.
+
+state() {
+  local root dir n=0 exists=false alive=false py
+  root=$(expand_home "$1")
+  is_run_id "$2" || { printf '{"error":"bad-run-id"}\\n'; return 0; }
+  dir=$root/$2
+  if [ -f "$dir/spec.json" ]; then
+    exists=true
+    last_attempt_var n "$dir"
+    ((n > 0)) && run_alive "$dir/attempts/$n" && alive=true
+  fi
+  py=$(timeout 10 "$3" -c 'import platform; print(platform.python_version())' 2>/dev/null | head -n 1)
+  [[ $py =~ ^[0-9]{1,2}\\.[0-9]{1,3}\\.[0-9A-Za-z+.]{1,20}$ ]] && py="\\"$py\\"" || py=null
+  printf '{"exists":%s,"attempt":%s,"alive":%s,"now_ms":%s,"python":%s}\\n' "$exists" "$n" "$alive" "$(date +%s%3N)" "$py"
+}
+
+route() {
+  local src
+  [[ $1 =~ ^[A-Za-z0-9.:-]{1,253}$ ]] || { printf '{"src":null}\\n'; return 0; }
+  src=$(timeout 5 ip -o route get "$1" 2>/dev/null | grep -oE ' src [0-9a-fA-F.:]+' | head -n 1)
+  src=\${src# src }
+  if [ -n "$src" ]; then printf '{"src":"%s"}\\n' "$src"; else printf '{"src":null}\\n'; fi
+}
+
+listen() {
+  local interp=$1 port=$2 secs=$3 want=$4 out
+  [[ $port =~ ^[0-9]{1,5}$ && $secs =~ ^[0-9]{1,2}$ && $want =~ ^[0-9]{1,2}$ ]] || { printf '{"error":"bad-arguments"}\\n'; return 0; }
+  command -v "$interp" >/dev/null 2>&1 || { printf '{"error":"no-interpreter"}\\n'; return 0; }
+  # shellcheck disable=SC2016 # the program is Python, its $ are not the shell's
+  out=$(timeout $((secs + 5)) "$interp" -c '
+import socket, sys, time
+port, secs, want = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    s.bind(("0.0.0.0", port))
+except OSError as e:
+    print("bind %d" % e.errno)
+    sys.exit(0)
+s.listen(64)
+print("listening", flush=True)
+end, n = time.time() + secs, 0
+while n < want and time.time() < end:
+    s.settimeout(max(0.05, end - time.time()))
+    try:
+        c, _ = s.accept()
+        c.close()
+        n += 1
+    except OSError:
+        pass
+print("accepted %d" % n)
+' "$port" "$secs" "$want" 2>/dev/null | tail -n 1)
+  case $out in
+    accepted\\ *) printf '{"accepted":%s}\\n' "\${out#accepted }" ;;
+    bind\\ *) printf '{"error":"port-in-use","errno":%s}\\n' "\${out#bind }" ;;
+    *) printf '{"error":"no-listener"}\\n' ;;
+  esac
+}
+
+reach() {
+  local addr=$1 port=$2 secs=$3 end
+  [[ $addr =~ ^[A-Za-z0-9.:-]{1,253}$ && $port =~ ^[0-9]{1,5}$ && $secs =~ ^[0-9]{1,2}$ ]] || { printf '{"reached":false}\\n'; return 0; }
+  end=$((SECONDS + secs))
+  while ((SECONDS <= end)); do
+    # shellcheck disable=SC2016 # $1 and $2 are the inner bash's arguments
+    if timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$addr" "$port" 2>/dev/null; then
+      printf '{"reached":true}\\n'
+      return 0
+    fi
+    sleep 0.2
+  done
+  printf '{"reached":false}\\n'
+}
+
+main() {
+  case \${1:-} in
+    state) state "$2" "$3" "\${4:-python3}" ;;
+    route) route "$2" ;;
+    listen) listen "$2" "$3" "$4" "$5" ;;
+    reach) reach "$2" "$3" "$4" ;;
+    *) printf '{"error":"unknown-mode"}\\n' ;;
+  esac
+}
+main "$@"; exit $?
 `, "poweroff.sh": `#!/usr/bin/env bash
 # Teardown's park over SSH (provider ssh): powers the box off, as root or through passwordless sudo. The
 # connection may drop as the box goes down; the caller proves the park by the box no longer answering.
@@ -26382,7 +26630,7 @@ var init_start_step = __esm({
 });
 
 // src/providers/paperspace-provision.ts
-import { isIP as isIP4 } from "node:net";
+import { isIP as isIP5 } from "node:net";
 function paperspaceError(a, label2) {
   const b = a.body && typeof a.body === "object" ? a.body : {};
   const code2 = typeof b.code === "string" || typeof b.code === "number" ? String(b.code).slice(0, 40) : "";
@@ -26488,7 +26736,7 @@ function paperspaceBoxState(m, id) {
   const detail = `state ${state}`;
   if (state === "off" || state === "failed" || state === "stopping") return { phase: "failed", host: null, port: 22, detail };
   if (state !== "ready") return { phase: "pending", host: null, port: 22, detail };
-  const ip = typeof m["publicIp"] === "string" && isIP4(m["publicIp"]) ? m["publicIp"] : null;
+  const ip = typeof m["publicIp"] === "string" && isIP5(m["publicIp"]) ? m["publicIp"] : null;
   return ip ? { phase: "running", host: ip, port: 22, detail } : { phase: "pending", host: null, port: 22, detail: `${detail}, no public IP yet` };
 }
 function paperspaceListed(items, prefix) {
@@ -26620,7 +26868,7 @@ var init_paperspace = __esm({
 });
 
 // src/providers/runpod-provision.ts
-import { isIP as isIP5 } from "node:net";
+import { isIP as isIP6 } from "node:net";
 function runpodError(a, label2, creating) {
   const b = a.body && typeof a.body === "object" ? a.body : {};
   const detail = [typeof b.detail === "string" ? b.detail : "", Array.isArray(b.errors) ? b.errors.filter((e) => typeof e === "string").join("; ") : ""].filter(Boolean).join(": ").slice(0, 300);
@@ -26724,7 +26972,7 @@ function runpodBoxState(pod, id) {
   if (status !== "RUNNING") return { phase: "pending", host: null, port: 22, detail };
   const ssh3 = pod["ssh"] && typeof pod["ssh"] === "object" ? pod["ssh"] : {};
   const direct = ssh3["direct"] && typeof ssh3["direct"] === "object" ? ssh3["direct"] : null;
-  const host2 = direct && typeof direct["host"] === "string" && isIP5(direct["host"]) ? direct["host"] : null;
+  const host2 = direct && typeof direct["host"] === "string" && isIP6(direct["host"]) ? direct["host"] : null;
   const port2 = direct && Number.isInteger(direct["port"]) && direct["port"] > 0 && direct["port"] < 65536 ? direct["port"] : 0;
   if (!host2 || !port2) return { phase: "pending", host: null, port: 22, detail: `${detail}, no direct SSH endpoint yet` };
   return { phase: "running", host: host2, port: port2, detail };
@@ -26946,6 +27194,7 @@ ${text.slice(nl)}`;
       launch: scriptText("launch.sh"),
       logs: scriptText("logs.sh"),
       manifest: scriptText("manifest.sh"),
+      nodes: scriptText("nodes.sh"),
       send: scriptText("send.sh"),
       poweroff: scriptText("poweroff.sh"),
       probe: scriptText("probe.sh"),
@@ -27128,7 +27377,7 @@ async function connectOnce(cfg, cred, tuning) {
   return makeSession(inner.client, inner.seen, inner.seenKey, jump.seenKey);
 }
 function forward(jump, cfg, j) {
-  return new Promise((resolve8, reject) => {
+  return new Promise((resolve9, reject) => {
     const timer = setTimeout(() => {
       jump.end();
       reject(
@@ -27137,7 +27386,7 @@ function forward(jump, cfg, j) {
     }, cfg.connectTimeoutMs);
     jump.forwardOut("127.0.0.1", 0, cfg.host, cfg.port, (err, stream) => {
       clearTimeout(timer);
-      if (!err) return resolve8(stream);
+      if (!err) return resolve9(stream);
       const msg = err.message;
       const kind = /refused/i.test(msg) ? "connection_refused" : /timed out|no route|unreachable/i.test(msg) ? "unreachable" : "network";
       reject(new TransportError(kind, `jump host ${j.host}:${j.port} could not open a channel to ${cfg.host}:${cfg.port}: ${msg}`));
@@ -27145,7 +27394,7 @@ function forward(jump, cfg, j) {
   });
 }
 function handshake(hop, cfg, cred, tuning) {
-  return new Promise((resolve8, reject) => {
+  return new Promise((resolve9, reject) => {
     const client = new import_ssh23.default.Client();
     let seen = "";
     let seenKey = Buffer.alloc(0);
@@ -27173,7 +27422,7 @@ function handshake(hop, cfg, cred, tuning) {
       clearTimeout(hardStop);
       if (settled) return;
       settled = true;
-      resolve8({ client, seen, seenKey });
+      resolve9({ client, seen, seenKey });
     });
     try {
       client.connect({
@@ -27266,7 +27515,7 @@ function streamLines(client, lostNow, command3, stdin, onLine, maxLine) {
 }
 function execBounded(client, lostNow, command3, opts) {
   const lost = lostNow();
-  return new Promise((resolve8, reject) => {
+  return new Promise((resolve9, reject) => {
     if (lost) return reject(lost);
     const max = opts.maxOutput ?? 8 * 1024 * 1024;
     const out = [];
@@ -27310,7 +27559,7 @@ function execBounded(client, lostNow, command3, opts) {
       stream.on(
         "close",
         (code2, signal) => finish(
-          () => resolve8({
+          () => resolve9({
             code: code2 ?? null,
             signal: signal ?? null,
             stdout: Buffer.concat(out).toString("utf8"),
@@ -27516,7 +27765,7 @@ var init_ssh = __esm({
 
 // src/providers/vastai-provision.ts
 import { createHash as createHash5 } from "node:crypto";
-import { isIP as isIP6 } from "node:net";
+import { isIP as isIP7 } from "node:net";
 function vastError(a, label2) {
   const b = a.body && typeof a.body === "object" ? a.body : {};
   const code2 = typeof b.error === "string" ? b.error.slice(0, 60) : "";
@@ -27626,7 +27875,7 @@ function vastBoxState(inst, id) {
   const ports = inst["ports"] && typeof inst["ports"] === "object" ? inst["ports"] : {};
   const mapped = Array.isArray(ports["22/tcp"]) ? ports["22/tcp"][0] : void 0;
   const hostPort = mapped && typeof mapped === "object" ? Number(mapped["HostPort"]) : NaN;
-  if (isIP6(ip) && Number.isInteger(hostPort) && hostPort > 0 && hostPort < 65536) return { phase: "running", host: ip, port: hostPort, detail };
+  if (isIP7(ip) && Number.isInteger(hostPort) && hostPort > 0 && hostPort < 65536) return { phase: "running", host: ip, port: hostPort, detail };
   const sshHost = typeof inst["ssh_host"] === "string" && /^[A-Za-z0-9.-]{1,253}$/.test(inst["ssh_host"]) ? inst["ssh_host"] : "";
   const sshPort = Number(inst["ssh_port"]);
   if (sshHost && Number.isInteger(sshPort) && sshPort > 0 && sshPort < 65536) return { phase: "running", host: sshHost, port: sshPort, detail };
@@ -28166,240 +28415,6 @@ var init_render = __esm({
     "use strict";
     init_markdown();
     fence = (s) => "```text\n" + s.replace(/```/g, "`\u200B``") + "\n```";
-  }
-});
-
-// src/registry/entry.ts
-function fields(r) {
-  return {
-    schema: REGISTRATION_SCHEMA,
-    run_id: r.runId,
-    host: r.host,
-    port: r.port,
-    user: r.user,
-    host_key_fingerprint: r.hostKeyFingerprint,
-    run_root: r.runRoot,
-    backend: r.backend,
-    attempt: r.attempt,
-    expected_duration_s: r.expectedDurationS,
-    launched_at: r.launchedAt,
-    commit: r.commit,
-    // Written only when known, so a registration from before it existed still verifies.
-    ...r.handle ? { handle: r.handle } : {},
-    ...r.provider ? { provider: r.provider } : {},
-    ...r.instanceId ? { instance_id: r.instanceId } : {},
-    ...r.launchedBy ? { launched_by: r.launchedBy } : {},
-    ...r.jump ? { jump_host: r.jump.address, jump_host_key_fingerprint: r.jump.hostKeyFingerprint } : {},
-    ...r.hourlyPrice ? { hourly_price: r.hourlyPrice } : {},
-    ...r.maxHoursS ? { max_hours_s: r.maxHoursS } : {},
-    ...r.maxCost ? { max_cost: r.maxCost } : {},
-    ...r.recovery ? { recovery: recoveryFields(r.recovery) } : {},
-    ...r.parkAfterS ? { park_after_s: r.parkAfterS } : {},
-    ...r.policy ? {
-      policy: {
-        after_verified: r.policy.afterVerified,
-        environment: r.policy.environment,
-        approving_run: { id: r.policy.approvingRun.id, attempt: r.policy.approvingRun.attempt, workflow: r.policy.approvingRun.workflow }
-      }
-    } : {}
-  };
-}
-function parkAfterOf(o, w) {
-  const s = optInt(o, "park_after_s", w, { min: 10, max: 7 * 86400 });
-  return s !== null ? { parkAfterS: s } : {};
-}
-function policyOf2(o, w) {
-  if (o["policy"] === void 0) return {};
-  const x = `${w}.policy`;
-  const p = obj(o["policy"], x);
-  const run2 = obj(p["approving_run"], `${x}.approving_run`);
-  return {
-    policy: {
-      afterVerified: str(p, "after_verified", x, { max: 8, pattern: /^(?:park|destroy)$/ }),
-      environment: str(p, "environment", x, { max: 100, pattern: ENVIRONMENT_NAME }),
-      approvingRun: {
-        id: int(run2, "id", `${x}.approving_run`, { min: 1, max: Number.MAX_SAFE_INTEGER }),
-        attempt: int(run2, "attempt", `${x}.approving_run`, { min: 1, max: 1e3 }),
-        workflow: str(run2, "workflow", `${x}.approving_run`, { max: 256, pattern: /^\.github\/workflows\/[A-Za-z0-9._-]{1,100}\.ya?ml$/ })
-      }
-    }
-  };
-}
-function recoveryFields(t) {
-  return {
-    on_preempt: t.onPreempt,
-    max_recoveries: t.maxRecoveries,
-    recoveries: t.recoveries,
-    command: t.command,
-    then: t.then,
-    checkpoints: t.checkpoints,
-    sync_dir: t.syncDir,
-    sync_mode: t.syncMode,
-    release: t.release,
-    env_names: t.envNames,
-    secret_names: t.secretNames,
-    previous: t.previous.map((p) => ({ provider: p.provider, instance_id: p.instanceId, attempt: p.attempt })),
-    restored: t.restored ? { path: t.restored.path, step: t.restored.step, sha256: t.restored.sha256 } : null,
-    // Only a sweep carries the field: a single run's signed bytes stay as they were.
-    ...t.sweep ? { sweep: { cells: t.sweep.cells, gpus_per_cell: t.sweep.gpusPerCell, max_parallel: t.sweep.maxParallel, on_cell_failure: t.sweep.onCellFailure } } : {}
-  };
-}
-function recoveryOf(o, w) {
-  const t = recoveryTerms(o, w);
-  return t ? { recovery: t } : {};
-}
-function recoveryTerms(o, w) {
-  if (o["recovery"] === void 0) return null;
-  const r = obj(o["recovery"], `${w}.recovery`);
-  const x = `${w}.recovery`;
-  const policy = str(r, "on_preempt", x, { max: 16 });
-  if (policy !== "replace" && policy !== "restart-instance") throw new BoxDataError(`${x}.on_preempt is not replace or restart-instance`);
-  const replace = policy === "replace";
-  const names2 = (k) => arr(r, k, x, 64).map((n, i) => {
-    if (typeof n !== "string" || !ENV_NAME.test(n)) throw new BoxDataError(`${x}.${k}[${i}] is not a variable name`);
-    return n;
-  });
-  const restored = r["restored"] === null ? null : obj(r["restored"], `${x}.restored`);
-  const mode = str(r, "sync_mode", x, { max: 8, pattern: /^(?:dir|git-head)$/ });
-  return {
-    onPreempt: policy,
-    maxRecoveries: int(r, "max_recoveries", x, { min: 1, max: 20 }),
-    recoveries: int(r, "recoveries", x, { min: 0, max: 20 }),
-    command: str(r, "command", x, { max: RECOVERY_COMMAND_MAX, pattern: NO_CONTROL }),
-    then: optStr(r, "then", x, { max: RECOVERY_COMMAND_MAX, pattern: NO_CONTROL }),
-    checkpoints: arr(r, "checkpoints", x, 64).map((g, i) => {
-      if (typeof g !== "string" || g.length > 512 || !/^[^\u0000-\u001f]+$/.test(g)) throw new BoxDataError(`${x}.checkpoints[${i}] is not a glob`);
-      return g;
-    }),
-    syncDir: str(r, "sync_dir", x, { max: 1024, pattern: replace ? /^[^\u0000-\u001f]+$/ : /^[^\u0000-\u001f]*$/ }),
-    syncMode: mode,
-    release: replace ? str(r, "release", x, { max: 64, pattern: /^[0-9a-f]{12,64}$/ }) : optStr(r, "release", x, { max: 64, pattern: /^[0-9a-f]{12,64}$/ }),
-    envNames: names2("env_names"),
-    secretNames: names2("secret_names"),
-    previous: arr(r, "previous", x, 20).map((p, i) => {
-      const q = obj(p, `${x}.previous[${i}]`);
-      return {
-        provider: str(q, "provider", x, { max: 32, pattern: /^[a-z]{1,32}$/ }),
-        instanceId: str(q, "instance_id", x, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
-        attempt: int(q, "attempt", x, { min: 1, max: 999999 })
-      };
-    }),
-    restored: restored ? {
-      path: str(restored, "path", x, { max: 4096, pattern: SAFE_PATH }),
-      step: optInt(restored, "step", x, { min: 0 }),
-      sha256: str(restored, "sha256", x, { max: 64, pattern: /^[0-9a-f]{64}$/ })
-    } : null,
-    ...sweepOf(r, x)
-  };
-}
-function sweepOf(r, x) {
-  if (r["sweep"] === void 0) return {};
-  const w = `${x}.sweep`;
-  const s = obj(r["sweep"], w);
-  const onCellFailure = str(s, "on_cell_failure", w, { max: 8 });
-  if (onCellFailure !== "continue" && onCellFailure !== "stop") throw new BoxDataError(`${w}.on_cell_failure is not continue or stop`);
-  return {
-    sweep: {
-      // The launch parser reads them again on the new box (cells: name: command lines, no carriage return).
-      cells: str(s, "cells", w, { max: RECOVERY_CELLS_MAX, pattern: /^[^\u0000\r]+$/ }),
-      gpusPerCell: int(s, "gpus_per_cell", w, { min: 0, max: 64 }),
-      maxParallel: int(s, "max_parallel", w, { min: 0, max: CELLS_MAX }),
-      onCellFailure
-    }
-  };
-}
-function signedBytes(r) {
-  return Buffer.from(sortedJson(fields(r)));
-}
-function registrationBlock(s) {
-  const json = sortedJson({ ...fields(s.entry), signer: s.signer, sig: s.sig });
-  return `${OPEN}${Buffer.from(json).toString("base64")}${CLOSE}`;
-}
-function readRegistration(body) {
-  if (body.length > 65536) throw new BoxDataError("the registration comment is larger than 64 KiB");
-  const start = body.indexOf(OPEN);
-  const end = start < 0 ? -1 : body.indexOf(CLOSE, start + OPEN.length);
-  if (start < 0 || end < 0) throw new BoxDataError("the registration comment holds no registration block");
-  const b642 = body.slice(start + OPEN.length, end);
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b642)) throw new BoxDataError("the registration block is not base64");
-  const o = obj(parseJson(Buffer.from(b642, "base64").toString("utf8"), "the registration block", 32768), "registration");
-  const w = "registration";
-  if (str(o, "schema", w, { max: 64 }) !== REGISTRATION_SCHEMA) throw new BoxDataError(`registration: schema is not ${REGISTRATION_SCHEMA}`);
-  const entry = {
-    runId: str(o, "run_id", w, { max: 64, pattern: RUN_ID }),
-    host: str(o, "host", w, { max: 253, pattern: HOST2 }),
-    port: int(o, "port", w, { min: 1, max: 65535 }),
-    user: str(o, "user", w, { max: 64, pattern: /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/ }),
-    hostKeyFingerprint: str(o, "host_key_fingerprint", w, { max: 50, pattern: FINGERPRINT }),
-    runRoot: str(o, "run_root", w, { max: 1024, pattern: /^[^\u0000-\u001f\u007f]+$/ }),
-    backend: str(o, "backend", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
-    attempt: int(o, "attempt", w, { min: 1, max: 999999 }),
-    expectedDurationS: optInt(o, "expected_duration_s", w, { min: 1, max: 366 * 86400 }),
-    launchedAt: str(o, "launched_at", w, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/ }),
-    commit: optStr(o, "commit", w, { max: 64, pattern: /^[0-9a-f]{7,64}$/ }),
-    handle: optStr(o, "handle", w, { max: 256, pattern: /^[a-z]{1,16}(:[A-Za-z0-9_./:-]{1,200})?$/ }),
-    provider: optStr(o, "provider", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
-    instanceId: optStr(o, "instance_id", w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
-    launchedBy: optStr(o, "launched_by", w, { max: 45, pattern: GITHUB_LOGIN }),
-    jump: recordedJump(o, w),
-    hourlyPrice: optStr(o, "hourly_price", w, { max: 16, pattern: MONEY }),
-    maxHoursS: optInt(o, "max_hours_s", w, { min: 1, max: 366 * 86400 }),
-    maxCost: optStr(o, "max_cost", w, { max: 16, pattern: MONEY }),
-    ...recoveryOf(o, w),
-    ...policyOf2(o, w),
-    ...parkAfterOf(o, w)
-  };
-  return {
-    entry,
-    signer: str(o, "signer", w, { max: 50, pattern: FINGERPRINT }),
-    sig: str(o, "sig", w, { max: 2048, pattern: /^[A-Za-z0-9+/]+={0,2}$/ })
-  };
-}
-function recordedJump(o, w) {
-  const address = optStr(o, "jump_host", w, {
-    max: 330,
-    pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}@(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):\d{1,5}$/
-  });
-  const fp = optStr(o, "jump_host_key_fingerprint", w, { max: 50, pattern: FINGERPRINT });
-  if (!address !== !fp) throw new BoxDataError(`${w}: jump_host and jump_host_key_fingerprint come together`);
-  return address && fp ? { address, hostKeyFingerprint: fp } : null;
-}
-function whereRegistered(r) {
-  return `${r.user}@${r.host}:${r.port} ${r.hostKeyFingerprint} ${r.runRoot}${r.jump ? ` via ${r.jump.address} ${r.jump.hostKeyFingerprint}` : ""}`;
-}
-function renderRegistration(s, code2) {
-  const e = s.entry;
-  return [
-    registrationMarker(e.runId),
-    `\u{1F6F0}\uFE0F tether run ${code2(e.runId)}, attempt ${e.attempt}, launched ${code2(e.launchedAt)} on ${code2(`${e.user}@${e.host}:${e.port}`)} (host key ${code2(e.hostKeyFingerprint)})` + (e.jump ? ` through jump host ${code2(e.jump.address)} (host key ${code2(e.jump.hostKeyFingerprint)})` : "") + `, run root ${code2(e.runRoot)}, backend ${code2(e.backend)}` + (e.expectedDurationS ? `, expected ${human(e.expectedDurationS)}` : "") + (e.policy ? `; after a verified collect the patrol will ${e.policy.afterVerified} it, as approved through environment ${code2(e.policy.environment)} on workflow run ${code2(String(e.policy.approvingRun.id))}` : "") + (e.parkAfterS ? `; the box parks itself ${human(e.parkAfterS)} after its job ends (park-after, opted into at launch)` : "") + ".",
-    "",
-    `The patrol finds this run here, without a tether.yml. The entry is signed with the SSH key that launched it (${code2(s.signer)}): the patrol refuses it if anything in it was edited, and a relaunch re-registers it.`,
-    registrationBlock(s)
-  ].join("\n");
-}
-var REGISTRATION_SCHEMA, GITHUB_LOGIN, REGISTRATION_PREFIX, registrationMarker, OPEN, CLOSE, ENV_NAME, NO_CONTROL, HOST2, moneyText, MONEY, human;
-var init_entry = __esm({
-  "src/registry/entry.ts"() {
-    "use strict";
-    init_grammar();
-    init_spec();
-    init_strict();
-    init_hostkey();
-    init_names();
-    init_contract();
-    init_contract();
-    REGISTRATION_SCHEMA = "tether.registration/v1";
-    GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
-    REGISTRATION_PREFIX = "<!-- tether:registration ";
-    registrationMarker = (runId2) => `${REGISTRATION_PREFIX}${runId2} -->`;
-    OPEN = "<!-- tether:registration-data ";
-    CLOSE = " -->";
-    ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
-    NO_CONTROL = /^[^\u0000]*$/;
-    HOST2 = /^[A-Za-z0-9.:_-]{1,253}$/;
-    moneyText = (n) => n.toFixed(4).replace(/\.?0+$/, "");
-    MONEY = /^\d{1,7}(\.\d{1,4})?$/;
-    human = (s) => s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`;
   }
 });
 
@@ -28978,9 +28993,717 @@ var init_launch3 = __esm({
   }
 });
 
+// src/registry/entry.ts
+function fields(r) {
+  return {
+    schema: REGISTRATION_SCHEMA,
+    run_id: r.runId,
+    host: r.host,
+    port: r.port,
+    user: r.user,
+    host_key_fingerprint: r.hostKeyFingerprint,
+    run_root: r.runRoot,
+    backend: r.backend,
+    attempt: r.attempt,
+    expected_duration_s: r.expectedDurationS,
+    launched_at: r.launchedAt,
+    commit: r.commit,
+    // Written only when known, so a registration from before it existed still verifies.
+    ...r.handle ? { handle: r.handle } : {},
+    ...r.provider ? { provider: r.provider } : {},
+    ...r.instanceId ? { instance_id: r.instanceId } : {},
+    ...r.launchedBy ? { launched_by: r.launchedBy } : {},
+    ...r.jump ? { jump_host: r.jump.address, jump_host_key_fingerprint: r.jump.hostKeyFingerprint } : {},
+    ...r.hourlyPrice ? { hourly_price: r.hourlyPrice } : {},
+    ...r.maxHoursS ? { max_hours_s: r.maxHoursS } : {},
+    ...r.maxCost ? { max_cost: r.maxCost } : {},
+    ...r.recovery ? { recovery: recoveryFields(r.recovery) } : {},
+    ...r.parkAfterS ? { park_after_s: r.parkAfterS } : {},
+    ...r.nodes?.length ? {
+      nodes: r.nodes.map((n) => ({
+        rank: n.rank,
+        host: n.host,
+        port: n.port,
+        user: n.user,
+        host_key_fingerprint: n.hostKeyFingerprint,
+        run_root: n.runRoot,
+        instance_id: n.instanceId
+      }))
+    } : {},
+    ...r.policy ? {
+      policy: {
+        after_verified: r.policy.afterVerified,
+        environment: r.policy.environment,
+        approving_run: { id: r.policy.approvingRun.id, attempt: r.policy.approvingRun.attempt, workflow: r.policy.approvingRun.workflow }
+      }
+    } : {}
+  };
+}
+function parkAfterOf(o, w) {
+  const s = optInt(o, "park_after_s", w, { min: 10, max: 7 * 86400 });
+  return s !== null ? { parkAfterS: s } : {};
+}
+function policyOf2(o, w) {
+  if (o["policy"] === void 0) return {};
+  const x = `${w}.policy`;
+  const p = obj(o["policy"], x);
+  const run2 = obj(p["approving_run"], `${x}.approving_run`);
+  return {
+    policy: {
+      afterVerified: str(p, "after_verified", x, { max: 8, pattern: /^(?:park|destroy)$/ }),
+      environment: str(p, "environment", x, { max: 100, pattern: ENVIRONMENT_NAME }),
+      approvingRun: {
+        id: int(run2, "id", `${x}.approving_run`, { min: 1, max: Number.MAX_SAFE_INTEGER }),
+        attempt: int(run2, "attempt", `${x}.approving_run`, { min: 1, max: 1e3 }),
+        workflow: str(run2, "workflow", `${x}.approving_run`, { max: 256, pattern: /^\.github\/workflows\/[A-Za-z0-9._-]{1,100}\.ya?ml$/ })
+      }
+    }
+  };
+}
+function recoveryFields(t) {
+  return {
+    on_preempt: t.onPreempt,
+    max_recoveries: t.maxRecoveries,
+    recoveries: t.recoveries,
+    command: t.command,
+    then: t.then,
+    checkpoints: t.checkpoints,
+    sync_dir: t.syncDir,
+    sync_mode: t.syncMode,
+    release: t.release,
+    env_names: t.envNames,
+    secret_names: t.secretNames,
+    previous: t.previous.map((p) => ({ provider: p.provider, instance_id: p.instanceId, attempt: p.attempt })),
+    restored: t.restored ? { path: t.restored.path, step: t.restored.step, sha256: t.restored.sha256 } : null,
+    // Only a sweep carries the field: a single run's signed bytes stay as they were.
+    ...t.sweep ? { sweep: { cells: t.sweep.cells, gpus_per_cell: t.sweep.gpusPerCell, max_parallel: t.sweep.maxParallel, on_cell_failure: t.sweep.onCellFailure } } : {}
+  };
+}
+function recoveryOf(o, w) {
+  const t = recoveryTerms(o, w);
+  return t ? { recovery: t } : {};
+}
+function recoveryTerms(o, w) {
+  if (o["recovery"] === void 0) return null;
+  const r = obj(o["recovery"], `${w}.recovery`);
+  const x = `${w}.recovery`;
+  const policy = str(r, "on_preempt", x, { max: 16 });
+  if (policy !== "replace" && policy !== "restart-instance") throw new BoxDataError(`${x}.on_preempt is not replace or restart-instance`);
+  const replace = policy === "replace";
+  const names2 = (k) => arr(r, k, x, 64).map((n, i) => {
+    if (typeof n !== "string" || !ENV_NAME.test(n)) throw new BoxDataError(`${x}.${k}[${i}] is not a variable name`);
+    return n;
+  });
+  const restored = r["restored"] === null ? null : obj(r["restored"], `${x}.restored`);
+  const mode = str(r, "sync_mode", x, { max: 8, pattern: /^(?:dir|git-head)$/ });
+  return {
+    onPreempt: policy,
+    maxRecoveries: int(r, "max_recoveries", x, { min: 1, max: 20 }),
+    recoveries: int(r, "recoveries", x, { min: 0, max: 20 }),
+    command: str(r, "command", x, { max: RECOVERY_COMMAND_MAX, pattern: NO_CONTROL }),
+    then: optStr(r, "then", x, { max: RECOVERY_COMMAND_MAX, pattern: NO_CONTROL }),
+    checkpoints: arr(r, "checkpoints", x, 64).map((g, i) => {
+      if (typeof g !== "string" || g.length > 512 || !/^[^\u0000-\u001f]+$/.test(g)) throw new BoxDataError(`${x}.checkpoints[${i}] is not a glob`);
+      return g;
+    }),
+    syncDir: str(r, "sync_dir", x, { max: 1024, pattern: replace ? /^[^\u0000-\u001f]+$/ : /^[^\u0000-\u001f]*$/ }),
+    syncMode: mode,
+    release: replace ? str(r, "release", x, { max: 64, pattern: /^[0-9a-f]{12,64}$/ }) : optStr(r, "release", x, { max: 64, pattern: /^[0-9a-f]{12,64}$/ }),
+    envNames: names2("env_names"),
+    secretNames: names2("secret_names"),
+    previous: arr(r, "previous", x, 20).map((p, i) => {
+      const q = obj(p, `${x}.previous[${i}]`);
+      return {
+        provider: str(q, "provider", x, { max: 32, pattern: /^[a-z]{1,32}$/ }),
+        instanceId: str(q, "instance_id", x, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+        attempt: int(q, "attempt", x, { min: 1, max: 999999 })
+      };
+    }),
+    restored: restored ? {
+      path: str(restored, "path", x, { max: 4096, pattern: SAFE_PATH }),
+      step: optInt(restored, "step", x, { min: 0 }),
+      sha256: str(restored, "sha256", x, { max: 64, pattern: /^[0-9a-f]{64}$/ })
+    } : null,
+    ...sweepOf(r, x)
+  };
+}
+function sweepOf(r, x) {
+  if (r["sweep"] === void 0) return {};
+  const w = `${x}.sweep`;
+  const s = obj(r["sweep"], w);
+  const onCellFailure = str(s, "on_cell_failure", w, { max: 8 });
+  if (onCellFailure !== "continue" && onCellFailure !== "stop") throw new BoxDataError(`${w}.on_cell_failure is not continue or stop`);
+  return {
+    sweep: {
+      // The launch parser reads them again on the new box (cells: name: command lines, no carriage return).
+      cells: str(s, "cells", w, { max: RECOVERY_CELLS_MAX, pattern: /^[^\u0000\r]+$/ }),
+      gpusPerCell: int(s, "gpus_per_cell", w, { min: 0, max: 64 }),
+      maxParallel: int(s, "max_parallel", w, { min: 0, max: CELLS_MAX }),
+      onCellFailure
+    }
+  };
+}
+function signedBytes(r) {
+  return Buffer.from(sortedJson(fields(r)));
+}
+function registrationBlock(s) {
+  const json = sortedJson({ ...fields(s.entry), signer: s.signer, sig: s.sig });
+  return `${OPEN}${Buffer.from(json).toString("base64")}${CLOSE}`;
+}
+function readRegistration(body) {
+  if (body.length > 65536) throw new BoxDataError("the registration comment is larger than 64 KiB");
+  const start = body.indexOf(OPEN);
+  const end = start < 0 ? -1 : body.indexOf(CLOSE, start + OPEN.length);
+  if (start < 0 || end < 0) throw new BoxDataError("the registration comment holds no registration block");
+  const b642 = body.slice(start + OPEN.length, end);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b642)) throw new BoxDataError("the registration block is not base64");
+  const o = obj(parseJson(Buffer.from(b642, "base64").toString("utf8"), "the registration block", 32768), "registration");
+  const w = "registration";
+  if (str(o, "schema", w, { max: 64 }) !== REGISTRATION_SCHEMA) throw new BoxDataError(`registration: schema is not ${REGISTRATION_SCHEMA}`);
+  const entry = {
+    runId: str(o, "run_id", w, { max: 64, pattern: RUN_ID }),
+    host: str(o, "host", w, { max: 253, pattern: HOST2 }),
+    port: int(o, "port", w, { min: 1, max: 65535 }),
+    user: str(o, "user", w, { max: 64, pattern: /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/ }),
+    hostKeyFingerprint: str(o, "host_key_fingerprint", w, { max: 50, pattern: FINGERPRINT }),
+    runRoot: str(o, "run_root", w, { max: 1024, pattern: /^[^\u0000-\u001f\u007f]+$/ }),
+    backend: str(o, "backend", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
+    attempt: int(o, "attempt", w, { min: 1, max: 999999 }),
+    expectedDurationS: optInt(o, "expected_duration_s", w, { min: 1, max: 366 * 86400 }),
+    launchedAt: str(o, "launched_at", w, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/ }),
+    commit: optStr(o, "commit", w, { max: 64, pattern: /^[0-9a-f]{7,64}$/ }),
+    handle: optStr(o, "handle", w, { max: 256, pattern: /^[a-z]{1,16}(:[A-Za-z0-9_./:-]{1,200})?$/ }),
+    provider: optStr(o, "provider", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
+    instanceId: optStr(o, "instance_id", w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+    launchedBy: optStr(o, "launched_by", w, { max: 45, pattern: GITHUB_LOGIN }),
+    jump: recordedJump(o, w),
+    hourlyPrice: optStr(o, "hourly_price", w, { max: 16, pattern: MONEY }),
+    maxHoursS: optInt(o, "max_hours_s", w, { min: 1, max: 366 * 86400 }),
+    maxCost: optStr(o, "max_cost", w, { max: 16, pattern: MONEY }),
+    ...recoveryOf(o, w),
+    ...policyOf2(o, w),
+    ...parkAfterOf(o, w),
+    ...nodesOf(o, w)
+  };
+  return {
+    entry,
+    signer: str(o, "signer", w, { max: 50, pattern: FINGERPRINT }),
+    sig: str(o, "sig", w, { max: 2048, pattern: /^[A-Za-z0-9+/]+={0,2}$/ })
+  };
+}
+function nodesOf(o, w) {
+  if (o["nodes"] === void 0) return {};
+  const nodes = arr(o, "nodes", w, 16).map((x, i) => {
+    const x2 = `${w}.nodes[${i}]`;
+    const n = obj(x, x2);
+    const rank = int(n, "rank", x2, { min: 0, max: 15 });
+    if (rank !== i) throw new BoxDataError(`${x2}.rank is ${rank}, not ${i}`);
+    return {
+      rank,
+      host: str(n, "host", x2, { max: 253, pattern: HOST2 }),
+      port: int(n, "port", x2, { min: 1, max: 65535 }),
+      user: str(n, "user", x2, { max: 64, pattern: /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/ }),
+      hostKeyFingerprint: str(n, "host_key_fingerprint", x2, { max: 50, pattern: FINGERPRINT }),
+      runRoot: str(n, "run_root", x2, { max: 1024, pattern: /^[^\u0000-\u001f\u007f]+$/ }),
+      instanceId: optStr(n, "instance_id", x2, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ })
+    };
+  });
+  if (nodes.length < 2) throw new BoxDataError(`${w}.nodes lists fewer than two nodes`);
+  const r0 = nodes[0];
+  if (r0.host !== o["host"] || r0.port !== o["port"] || r0.hostKeyFingerprint !== o["host_key_fingerprint"])
+    throw new BoxDataError(`${w}.nodes[0] is not the registration's own host`);
+  return { nodes };
+}
+function recordedJump(o, w) {
+  const address = optStr(o, "jump_host", w, {
+    max: 330,
+    pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}@(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):\d{1,5}$/
+  });
+  const fp = optStr(o, "jump_host_key_fingerprint", w, { max: 50, pattern: FINGERPRINT });
+  if (!address !== !fp) throw new BoxDataError(`${w}: jump_host and jump_host_key_fingerprint come together`);
+  return address && fp ? { address, hostKeyFingerprint: fp } : null;
+}
+function whereRegistered(r) {
+  return `${r.user}@${r.host}:${r.port} ${r.hostKeyFingerprint} ${r.runRoot}${r.jump ? ` via ${r.jump.address} ${r.jump.hostKeyFingerprint}` : ""}`;
+}
+function renderRegistration(s, code2) {
+  const e = s.entry;
+  return [
+    registrationMarker(e.runId),
+    `\u{1F6F0}\uFE0F tether run ${code2(e.runId)}, attempt ${e.attempt}, launched ${code2(e.launchedAt)} on ${code2(`${e.user}@${e.host}:${e.port}`)} (host key ${code2(e.hostKeyFingerprint)})` + (e.jump ? ` through jump host ${code2(e.jump.address)} (host key ${code2(e.jump.hostKeyFingerprint)})` : "") + `, run root ${code2(e.runRoot)}, backend ${code2(e.backend)}` + (e.expectedDurationS ? `, expected ${human(e.expectedDurationS)}` : "") + (e.policy ? `; after a verified collect the patrol will ${e.policy.afterVerified} it, as approved through environment ${code2(e.policy.environment)} on workflow run ${code2(String(e.policy.approvingRun.id))}` : "") + (e.parkAfterS ? `; the box parks itself ${human(e.parkAfterS)} after its job ends (park-after, opted into at launch)` : "") + ".",
+    "",
+    `The patrol finds this run here, without a tether.yml. The entry is signed with the SSH key that launched it (${code2(s.signer)}): the patrol refuses it if anything in it was edited, and a relaunch re-registers it.`,
+    registrationBlock(s)
+  ].join("\n");
+}
+var REGISTRATION_SCHEMA, GITHUB_LOGIN, REGISTRATION_PREFIX, registrationMarker, OPEN, CLOSE, ENV_NAME, NO_CONTROL, HOST2, moneyText, MONEY, human;
+var init_entry = __esm({
+  "src/registry/entry.ts"() {
+    "use strict";
+    init_grammar();
+    init_spec();
+    init_strict();
+    init_hostkey();
+    init_names();
+    init_contract();
+    init_contract();
+    REGISTRATION_SCHEMA = "tether.registration/v1";
+    GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
+    REGISTRATION_PREFIX = "<!-- tether:registration ";
+    registrationMarker = (runId2) => `${REGISTRATION_PREFIX}${runId2} -->`;
+    OPEN = "<!-- tether:registration-data ";
+    CLOSE = " -->";
+    ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+    NO_CONTROL = /^[^\u0000]*$/;
+    HOST2 = /^[A-Za-z0-9.:_-]{1,253}$/;
+    moneyText = (n) => n.toFixed(4).replace(/\.?0+$/, "");
+    MONEY = /^\d{1,7}(\.\d{1,4})?$/;
+    human = (s) => s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`;
+  }
+});
+
+// src/launch/register.ts
+function recoveryTerms2(cfg, releaseId, recovered) {
+  const restart = cfg.onPreempt.policy === "restart-instance";
+  if (!restart && (cfg.onPreempt.policy !== "replace" || !cfg.sync || !releaseId)) return null;
+  return {
+    onPreempt: restart ? "restart-instance" : "replace",
+    maxRecoveries: cfg.onPreempt.maxRecoveries,
+    recoveries: recovered?.recoveries ?? 0,
+    // A restart resumes the work recorded on the instance's own disk: nothing of it is carried here.
+    command: restart ? "" : cfg.command,
+    then: restart ? null : cfg.then ?? null,
+    checkpoints: cfg.checkpoints,
+    syncDir: cfg.sync?.dir ?? "",
+    syncMode: cfg.sync?.mode ?? "dir",
+    release: releaseId,
+    envNames: cfg.env.map(([n]) => n),
+    secretNames: cfg.secretNames,
+    previous: recovered?.previous ?? [],
+    restored: recovered?.restored ?? null,
+    ...cfg.sweep && !restart ? {
+      sweep: {
+        cells: cellLines(cfg.sweep.cells),
+        gpusPerCell: cfg.sweep.gpusPerCell,
+        maxParallel: cfg.sweep.maxParallel,
+        onCellFailure: cfg.sweep.onCellFailure
+      }
+    } : {}
+  };
+}
+function launcherOf(env) {
+  const login = (env["GITHUB_ACTOR"] ?? "").trim();
+  return GITHUB_LOGIN.test(login) && !login.endsWith("[bot]") ? login : null;
+}
+async function register(put, o, cfg, conn, session, cred, reporter, launchedBy, releaseId, policy, recovered, nodes) {
+  const entry = {
+    runId: o.runId,
+    host: conn.host,
+    port: conn.port,
+    user: conn.user,
+    hostKeyFingerprint: session.hostFingerprint,
+    // The bastion and the key launch verified there: the cron patrol goes the same way, pinned the same.
+    jump: conn.jump && session.jumpHostKey ? { address: jumpAddress(conn.jump), hostKeyFingerprint: fingerprint(session.jumpHostKey) } : null,
+    runRoot: cfg.runRoot,
+    backend: cfg.backend,
+    attempt: o.attempt,
+    expectedDurationS: cfg.expectedDurationS ?? null,
+    launchedAt: (/* @__PURE__ */ new Date()).toISOString(),
+    commit: cfg.commit ?? null,
+    // sbatch's own answer (slurm:<job id>), signed: teardown cancels this job, never one a handle file names.
+    handle: o.handle || null,
+    provider: cfg.provider ?? null,
+    instanceId: cfg.instanceId ?? null,
+    launchedBy,
+    hourlyPrice: cfg.hourlyPrice !== void 0 ? moneyText(cfg.hourlyPrice) : null,
+    maxHoursS: cfg.maxHoursS ?? null,
+    maxCost: cfg.maxCost !== void 0 ? moneyText(cfg.maxCost) : null,
+    recovery: recoveryTerms2(cfg, releaseId, recovered),
+    policy,
+    parkAfterS: cfg.parkAfter?.seconds ?? null,
+    ...nodes?.length ? { nodes } : {}
+  };
+  try {
+    const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
+    reporter.output("registration-url", url);
+    reporter.info(`launch: registered ${o.runId} for the patrol at ${url}`);
+    return 0;
+  } catch (err) {
+    reporter.error(
+      `launch: the job started, but registering it for the patrol failed (${err.message}); it runs, but a patrol without config will not find it until a relaunch registers it (launching the same run again while it runs starts nothing and registers it)`
+    );
+    return 1;
+  }
+}
+var init_register = __esm({
+  "src/launch/register.ts"() {
+    "use strict";
+    init_connection();
+    init_cells();
+    init_hostkey();
+    init_markdown();
+    init_entry();
+    init_sign();
+  }
+});
+
+// src/remote/nodes.ts
+function parseNodeState(raw) {
+  const o = obj(raw, WHERE);
+  if ("error" in o) throw new BoxDataError(`nodes.sh state: ${str(o, "error", WHERE, { max: 64 })}`);
+  return {
+    exists: bool(o, "exists", WHERE),
+    attempt: int(o, "attempt", WHERE, { min: 0, max: ATTEMPT_MAX }),
+    alive: bool(o, "alive", WHERE),
+    nowMs: int(o, "now_ms", WHERE, { min: 0, max: 1e14 }),
+    python: o["python"] === null ? null : str(o, "python", WHERE, { max: 40, pattern: /^[0-9]{1,2}\.[0-9]{1,3}\.[0-9A-Za-z+.]{1,20}$/ })
+  };
+}
+async function nodeState(session, runRoot, runId2, interp) {
+  const r = await runScript(session, "nodes", ["state", runRoot, runId2, interp], { timeoutMs: 3e4, maxOutput: 4096 });
+  return parseNodeState(parseJsonLine("nodes", r));
+}
+async function routeSource(session, addr) {
+  const o = obj(parseJsonLine("nodes", await runScript(session, "nodes", ["route", addr], { timeoutMs: 2e4, maxOutput: 4096 })), WHERE);
+  if (o["src"] === null) return null;
+  const src = str(o, "src", WHERE, { max: 15 });
+  return IPV4.test(src) ? src : null;
+}
+async function listenFor(session, interp, port2, secs, want) {
+  const r = await runScript(session, "nodes", ["listen", interp, String(port2), String(secs), String(want)], { timeoutMs: (secs + 15) * 1e3, maxOutput: 4096 });
+  const o = obj(parseJsonLine("nodes", r), WHERE);
+  if ("error" in o) return { error: str(o, "error", WHERE, { max: 64, pattern: /^[a-z-]+$/ }) };
+  return { accepted: int(o, "accepted", WHERE, { min: 0, max: 99 }) };
+}
+async function reaches(session, addr, port2, secs) {
+  const r = await runScript(session, "nodes", ["reach", addr, String(port2), String(secs)], { timeoutMs: (secs + 15) * 1e3, maxOutput: 4096 });
+  return bool(obj(parseJsonLine("nodes", r), WHERE), "reached", WHERE);
+}
+var WHERE, IPV4;
+var init_nodes2 = __esm({
+  "src/remote/nodes.ts"() {
+    "use strict";
+    init_grammar();
+    init_strict();
+    init_invoke();
+    WHERE = "nodes.sh's answer";
+    IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
+  }
+});
+
+// src/remote/stop.ts
+function parseStop(raw) {
+  const where3 = "stop.sh's result";
+  const o = obj(raw, where3);
+  if ("error" in o) throw new BoxDataError(`stop: ${str(o, "message", where3, { max: 600 })}`);
+  const kind = str(o, "marker_kind", where3, { max: 6, pattern: /^(DONE|FAILED|)$/ });
+  return {
+    attempt: int(o, "attempt", where3, { min: 0, max: ATTEMPT_MAX }),
+    wasAlive: bool(o, "was_alive", where3),
+    escalated: bool(o, "escalated", where3),
+    alive: bool(o, "alive", where3),
+    markerKind: kind === "" ? null : kind
+  };
+}
+async function stopRun(session, runDir, graceS) {
+  if (!Number.isInteger(graceS) || graceS < 0 || graceS > 9999) throw new RangeError(`stop grace must be 0..9999 seconds, not ${graceS}`);
+  const r = await runScript(session, "stop", [runDir, String(graceS)], { timeoutMs: (graceS + 30) * 1e3, maxOutput: 64 * 1024 });
+  return parseStop(parseJsonLine("stop", r));
+}
+var init_stop2 = __esm({
+  "src/remote/stop.ts"() {
+    "use strict";
+    init_grammar();
+    init_strict();
+    init_invoke();
+  }
+});
+
+// src/launch/nodes.ts
+import { writeFileSync } from "node:fs";
+import { resolve as resolve2 } from "node:path";
+async function launchNodes(phaseCfg, ctx, o) {
+  const { reporter } = ctx;
+  const cfg = phaseCfg.launch;
+  const m = phaseCfg.nodes;
+  const cred = loadCredential(phaseCfg.conn.key);
+  const nodes = await openAll(m, phaseCfg, cred, reporter);
+  try {
+    let floor;
+    let masterAddr;
+    try {
+      floor = await checkStates(nodes, cfg.runId, cfg.resume, o.auditCfg?.interpreter ?? phaseCfg.audit.interpreter);
+      if (o.auditCfg) await auditAll(nodes, o.auditCfg, reporter);
+      masterAddr = m.masterAddr ?? await defaultMasterAddr(nodes);
+      await rendezvous(nodes, masterAddr, m.masterPort, o.auditCfg?.interpreter ?? phaseCfg.audit.interpreter);
+    } catch (err) {
+      if (!(err instanceof Refused)) throw err;
+      reporter.output("result", err.result);
+      reporter.output("run-id", cfg.runId);
+      reporter.summary(`### \u26D4 tether launch of ${code(cfg.runId)} on ${nodes.length} nodes: nothing started
+
+${inert(err.message)}`);
+      reporter.error(`launch ${err.result}: ${err.message}`);
+      return err.exit;
+    }
+    reporter.info(`launch: ${nodes.length} nodes, rank 0 at ${masterAddr}:${m.masterPort}; starting attempt ${floor + 1} on each`);
+    const outcomes = await Promise.all(
+      nodes.map(async (n) => {
+        try {
+          return await launch(
+            {
+              ...cfg,
+              runRoot: n.runRoot,
+              workdir: n.workdir,
+              attemptFloor: floor,
+              node: { rank: n.rank, nnodes: nodes.length, masterAddr, masterPort: m.masterPort },
+              ...n.instanceId ? { instanceId: n.instanceId } : {}
+            },
+            [...cfg.env, ...phaseCfg.secrets, ...nodeEnv(n.rank, nodes.length, masterAddr, m.masterPort)],
+            void 0,
+            { session: n.session, now: () => /* @__PURE__ */ new Date(), log: (l) => reporter.info(`rank ${n.rank}: ${l}`) },
+            o.release
+          );
+        } catch (err) {
+          return { error: err.message };
+        }
+      })
+    );
+    const bad = outcomes.map((x, rank) => ({ x, rank })).filter(({ x }) => "error" in x || x.result !== "started");
+    if (bad.length) return await undoPartial(nodes, outcomes, bad, cfg.runId, reporter);
+    const started = outcomes;
+    const r0 = started[0];
+    reporter.output("result", "started");
+    reporter.output("run-id", cfg.runId);
+    reporter.output("attempt", String(r0.attempt));
+    reporter.output("handle", r0.handle);
+    reporter.output("run-dir", r0.runDir);
+    reporter.output("host-key-fingerprint", nodes[0].session.hostFingerprint);
+    const table2 = started.map((x, rank) => ({
+      rank,
+      host: `${nodes[rank].conn.user}@${nodes[rank].conn.host}:${nodes[rank].conn.port}`,
+      attempt: x.attempt,
+      pid: x.pid,
+      handle: x.handle,
+      run_dir: x.runDir
+    }));
+    reporter.output("nodes", JSON.stringify(table2));
+    reporter.summary(
+      `### \u2705 tether launch \u2014 ${code(cfg.runId)} on ${nodes.length} nodes: started
+
+attempt ${r0.attempt}; rank 0 at ${code(`${masterAddr}:${m.masterPort}`)}
+
+| rank | node | pid | handle |
+|---|---|---|---|
+` + table2.map((t) => `| ${t.rank} | ${code(t.host)} | ${t.pid ?? ""} | ${code(t.handle)} |`).join("\n")
+    );
+    const runFile = resolve2(ctx.ports.workspace, phaseCfg.runFile);
+    writeFileSync(
+      runFile,
+      sortedJson({
+        schema: "tether.run/v1",
+        run_id: cfg.runId,
+        attempt: r0.attempt,
+        backend: cfg.backend,
+        master_addr: masterAddr,
+        master_port: m.masterPort,
+        nodes: table2.map((t, rank) => ({ ...t, host_key_fingerprint: nodes[rank].session.hostFingerprint, run_root: nodes[rank].runRoot })),
+        checkpoints: cfg.checkpoints,
+        commit: cfg.commit ?? null,
+        release: o.release?.id ?? null
+      }) + "\n"
+    );
+    reporter.output("run-file", runFile);
+    if (!o.store?.register) return 0;
+    const registered = nodes.map((n) => ({
+      rank: n.rank,
+      host: n.conn.host,
+      port: n.conn.port,
+      user: n.conn.user,
+      hostKeyFingerprint: n.session.hostFingerprint,
+      runRoot: n.runRoot,
+      instanceId: n.instanceId
+    }));
+    return await register(
+      o.store.register.bind(o.store),
+      r0,
+      { ...cfg, runRoot: nodes[0].runRoot, ...nodes[0].instanceId ? { instanceId: nodes[0].instanceId } : {} },
+      nodes[0].conn,
+      nodes[0].session,
+      cred,
+      reporter,
+      launcherOf(ctx.env),
+      o.release?.id ?? null,
+      phaseCfg.policy,
+      void 0,
+      registered
+    );
+  } finally {
+    for (const n of nodes) n.session.close();
+  }
+}
+async function openAll(m, phaseCfg, cred, reporter) {
+  const opened = await Promise.allSettled(m.conns.map((conn) => openPinned({ conn, cred }, reporter)));
+  const failed = opened.findIndex((x) => x.status === "rejected");
+  if (failed >= 0) {
+    for (const x of opened) if (x.status === "fulfilled") x.value.session.close();
+    const err = opened[failed].reason;
+    err.message = `rank ${failed} (${m.conns[failed].host}:${m.conns[failed].port}): ${err.message}; nothing was started on any node`;
+    throw err;
+  }
+  return opened.map((x, rank) => ({
+    rank,
+    conn: m.conns[rank],
+    session: x.value.session,
+    runRoot: m.nodes[rank].runRoot ?? phaseCfg.launch.runRoot,
+    workdir: m.nodes[rank].workdir ?? phaseCfg.launch.workdir,
+    instanceId: m.nodes[rank].instanceId ?? null
+  }));
+}
+async function checkStates(nodes, runId2, resume, interp) {
+  const states = await Promise.all(
+    nodes.map(async (n) => {
+      const t0 = Date.now();
+      const s = await nodeState(n.session, n.runRoot, runId2, interp);
+      const t1 = Date.now();
+      return { s, skew: Math.max(0, Math.abs(s.nowMs - (t0 + t1) / 2) - (t1 - t0) / 2) };
+    })
+  );
+  const alive = states.findIndex((x) => x.s.alive);
+  if (alive >= 0)
+    throw new Refused(
+      `${runId2} runs on rank ${alive} (attempt ${states[alive].s.attempt}): a run on many boxes is alive while any node runs it; nothing was started on any node`,
+      1,
+      "refused"
+    );
+  const exists = states.findIndex((x) => x.s.exists);
+  if (exists >= 0 && !resume)
+    throw new Refused(
+      `${runId2} already has a record on rank ${exists} (attempt ${states[exists].s.attempt}); resume: true starts attempt ${Math.max(...states.map((x) => x.s.attempt)) + 1} on every node, or pick a new run id`,
+      1,
+      "refused"
+    );
+  const pythons = states.map((x) => x.s.python ?? `no ${interp}`);
+  if (new Set(pythons).size > 1)
+    throw new Refused(
+      `the nodes' Python differs (${interp}): ${pythons.map((p, r) => `rank ${r} ${p}`).join(", ")}; every node must run the same`,
+      3,
+      "blocked"
+    );
+  const off = states.findIndex((x) => x.skew > NODE_CLOCK_SKEW_MS);
+  if (off >= 0)
+    throw new Refused(
+      `rank ${off}'s clock is ${(states[off].skew / 1e3).toFixed(1)} s off the runner's (at most ${NODE_CLOCK_SKEW_MS / 1e3} s): set its time (chrony or systemd-timesyncd) before a run on many boxes`,
+      3,
+      "blocked"
+    );
+  return Math.max(...states.map((x) => x.s.attempt));
+}
+async function auditAll(nodes, auditCfg, reporter) {
+  const audits = await Promise.all(nodes.map((n) => runAudit(n.session, { ...auditCfg, runRoot: n.runRoot })));
+  const failures = audits.flatMap((a, rank) => a.gate.failures.map((f) => `rank ${rank}: ${f}`));
+  for (const [rank, a] of audits.entries()) for (const w of a.gate.warnings) reporter.warn(`audit: rank ${rank}: ${w}`);
+  const torch = audits.map((a) => a.report.interpreter.torchVersion ?? "none");
+  if (new Set(torch).size > 1) failures.push(`the nodes' torch differs: ${torch.map((t, r) => `rank ${r} ${t}`).join(", ")}`);
+  if (failures.length) throw new Refused(`the audit gate blocked the launch:
+${failures.map((f) => `- ${f}`).join("\n")}`, 3, "blocked");
+}
+async function defaultMasterAddr(nodes) {
+  const src = await routeSource(nodes[0].session, nodes[1].conn.host);
+  if (!src)
+    throw new Refused(
+      `rank 0 could not say its own address toward rank 1 (${nodes[1].conn.host}) with ip route get: give master-addr, the address the other nodes reach rank 0 at`,
+      1,
+      "refused"
+    );
+  return src;
+}
+async function rendezvous(nodes, addr, port2, interp) {
+  const [heard, ...knocks] = await Promise.all([
+    listenFor(nodes[0].session, interp, port2, LISTEN_S, nodes.length - 1),
+    ...nodes.slice(1).map((n) => reaches(n.session, addr, port2, KNOCK_S))
+  ]);
+  if ("error" in heard) {
+    const e = heard.error;
+    throw new Refused(
+      e === "port-in-use" ? `master-port ${port2} is in use on rank 0: pick another master-port` : `rank 0 could not listen on master-port ${port2} to check the rendezvous (${e}; it uses ${interp})`,
+      3,
+      "blocked"
+    );
+  }
+  const missed = knocks.map((ok, i) => ({ ok, rank: i + 1 })).filter((k) => !k.ok);
+  if (missed.length)
+    throw new Refused(
+      `${missed.map((k) => `rank ${k.rank}`).join(", ")} cannot reach rank 0 at ${addr}:${port2} (master-addr, master-port): open the port between the nodes, or give the address they reach rank 0 at`,
+      3,
+      "blocked"
+    );
+}
+async function undoPartial(nodes, outcomes, bad, runId2, reporter) {
+  const why = bad.map(({ x, rank }) => `rank ${rank}: ${"error" in x ? x.error : `${x.result}: ${x.message.split("\n").join(" ")}`}`);
+  const stopped = [];
+  for (const [rank, x] of outcomes.entries()) {
+    if ("error" in x || x.result !== "started") continue;
+    try {
+      const s = await stopRun(nodes[rank].session, x.runDir, 10);
+      stopped.push(`rank ${rank} ${s.alive ? "still runs (the stop did not take: stop it by hand)" : "stopped"}`);
+    } catch (err) {
+      stopped.push(`rank ${rank} could not be stopped (${err.message.slice(0, 200)}): stop it by hand`);
+    }
+  }
+  const text = `${why.join("; ")}. ${stopped.length ? `The nodes that were running were stopped again: ${stopped.join(", ")}.` : "No node is left running."}`;
+  const heads = bad.filter(({ x }) => !("error" in x) && x.logHead.trim()).map(
+    ({ x, rank }) => `<details><summary>rank ${rank}: first lines of the job log</summary>
+
+${fence(x.logHead.trimEnd())}
+</details>`
+  );
+  for (const { x, rank } of bad) if (!("error" in x) && x.logHead.trim()) reporter.info(`rank ${rank}: first lines of the job log:
+${x.logHead.trimEnd()}`);
+  reporter.output("result", "failed");
+  reporter.output("run-id", runId2);
+  reporter.summary(
+    `### \u274C tether launch of ${code(runId2)} on ${nodes.length} nodes: not started on every node
+
+${inert(text)}${heads.length ? `
+
+${heads.join("\n")}` : ""}`
+  );
+  reporter.error(`launch failed: ${text}`);
+  return 1;
+}
+var NODE_CLOCK_SKEW_MS, LISTEN_S, KNOCK_S, Refused;
+var init_nodes3 = __esm({
+  "src/launch/nodes.ts"() {
+    "use strict";
+    init_nodes();
+    init_nodes2();
+    init_stop2();
+    init_spec();
+    init_markdown();
+    init_render();
+    init_keys();
+    init_open();
+    init_launch3();
+    init_register();
+    NODE_CLOCK_SKEW_MS = 2e3;
+    LISTEN_S = 10;
+    KNOCK_S = 8;
+    Refused = class extends Error {
+      constructor(message, exit, result) {
+        super(message);
+        this.exit = exit;
+        this.result = result;
+      }
+      exit;
+      result;
+    };
+  }
+});
+
 // src/transfer/ssh-args.ts
 import { spawnSync as spawnSync2 } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync as readFileSync3, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync as readFileSync3, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 function pullTargetFor(conn, cred, session, stallTimeoutS) {
@@ -29025,7 +29748,7 @@ function privateAgent(dir, key) {
   const started = spawnSync2("ssh-agent", ["-s", "-a", socket], { encoding: "utf8", timeout: 1e4 });
   const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(started.stdout ?? "")?.[1] ?? 0);
   if (started.status !== 0 || !pid) throw new Error(`ssh-agent did not start (${(started.stderr || started.error?.message || "").trim().slice(0, 200)})`);
-  writeFileSync(join(dir, "agent.pid"), `${pid}
+  writeFileSync2(join(dir, "agent.pid"), `${pid}
 `, { mode: 384 });
   const stop = () => {
     if (isAgent(pid)) {
@@ -29050,10 +29773,10 @@ function privateAgent(dir, key) {
 function sshInvocation(target) {
   sweepLeftovers();
   const secrets = mkdtempSync(join(tmpdir(), PREFIX));
-  writeFileSync(join(secrets, "owner.pid"), `${process.pid} ${startOf(process.pid) ?? ""}
+  writeFileSync2(join(secrets, "owner.pid"), `${process.pid} ${startOf(process.pid) ?? ""}
 `.replace(" \n", "\n"), { mode: 384 });
   const kh = join(secrets, "known_hosts");
-  writeFileSync(kh, `${target.knownHostsLine}
+  writeFileSync2(kh, `${target.knownHostsLine}
 ${target.jump ? `${target.jump.knownHostsLine}
 ` : ""}`, { mode: 384 });
   let agent = null;
@@ -29252,9 +29975,9 @@ __export(phase_exports, {
   auditPhase: () => auditPhase,
   launchPhase: () => launchPhase
 });
-import { existsSync as existsSync2, mkdtempSync as mkdtempSync2, readFileSync as readFileSync4, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { existsSync as existsSync2, mkdtempSync as mkdtempSync2, readFileSync as readFileSync4, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join2, resolve as resolve2 } from "node:path";
+import { join as join2, resolve as resolve3 } from "node:path";
 async function open(conn, reporter) {
   const cred = loadCredential(conn.key);
   const { session, hostKeyNote } = await openPinned({ conn, cred }, reporter);
@@ -29288,7 +30011,7 @@ async function smokeCheck(cfg, env, workspace, fetch2) {
   let text;
   let found;
   if (s.recordPath) {
-    const path = resolve2(workspace, s.recordPath);
+    const path = resolve3(workspace, s.recordPath);
     found = `smoke-record ${path}`;
     text = existsSync2(path) ? readFileSync4(path, "utf8") : null;
   } else {
@@ -29341,6 +30064,7 @@ ${inert(smoke2.refused)}`);
   }
   if (smoke2.note) reporter.summary(smoke2.note);
   const release = cfg.sync ? packRelease(cfg.sync.dir, cfg.sync.mode, workspace) : void 0;
+  if (phaseCfg.nodes) return await launchNodes(phaseCfg, ctx, { release, auditCfg, store });
   const conn = phaseCfg.conn;
   const { cred, session, hostKeyNote } = await open(conn, reporter);
   try {
@@ -29372,8 +30096,8 @@ ${o.logHead.trimEnd()}`);
       reporter.error(`launch ${o.result}: ${o.message.split("\n").join(" ")}`);
       return o.result === "blocked" ? 3 : 1;
     }
-    const runFile = resolve2(workspace, phaseCfg.runFile);
-    writeFileSync2(
+    const runFile = resolve3(workspace, phaseCfg.runFile);
+    writeFileSync3(
       runFile,
       sortedJson({
         schema: "tether.run/v1",
@@ -29412,34 +30136,6 @@ ${o.logHead.trimEnd()}`);
     session.close();
   }
 }
-function recoveryTerms2(cfg, releaseId, recovered) {
-  const restart = cfg.onPreempt.policy === "restart-instance";
-  if (!restart && (cfg.onPreempt.policy !== "replace" || !cfg.sync || !releaseId)) return null;
-  return {
-    onPreempt: restart ? "restart-instance" : "replace",
-    maxRecoveries: cfg.onPreempt.maxRecoveries,
-    recoveries: recovered?.recoveries ?? 0,
-    // A restart resumes the work recorded on the instance's own disk: nothing of it is carried here.
-    command: restart ? "" : cfg.command,
-    then: restart ? null : cfg.then ?? null,
-    checkpoints: cfg.checkpoints,
-    syncDir: cfg.sync?.dir ?? "",
-    syncMode: cfg.sync?.mode ?? "dir",
-    release: releaseId,
-    envNames: cfg.env.map(([n]) => n),
-    secretNames: cfg.secretNames,
-    previous: recovered?.previous ?? [],
-    restored: recovered?.restored ?? null,
-    ...cfg.sweep && !restart ? {
-      sweep: {
-        cells: cellLines(cfg.sweep.cells),
-        gpusPerCell: cfg.sweep.gpusPerCell,
-        maxParallel: cfg.sweep.maxParallel,
-        onCellFailure: cfg.sweep.onCellFailure
-      }
-    } : {}
-  };
-}
 async function restoreInto(session, conn, cred, cfg, release, files, reporter) {
   const up = await uploadRelease(session, cfg.runRoot, release);
   reporter.info(`recover: release ${release.id} ${up.stored ? "uploaded to" : "already at"} ${up.path}`);
@@ -29452,65 +30148,20 @@ async function restoreInto(session, conn, cred, cfg, release, files, reporter) {
     );
   }
 }
-function launcherOf(env) {
-  const login = (env["GITHUB_ACTOR"] ?? "").trim();
-  return GITHUB_LOGIN.test(login) && !login.endsWith("[bot]") ? login : null;
-}
-async function register(put, o, cfg, conn, session, cred, reporter, launchedBy, releaseId, policy, recovered) {
-  const entry = {
-    runId: o.runId,
-    host: conn.host,
-    port: conn.port,
-    user: conn.user,
-    hostKeyFingerprint: session.hostFingerprint,
-    // The bastion and the key launch verified there: the cron patrol goes the same way, pinned the same.
-    jump: conn.jump && session.jumpHostKey ? { address: jumpAddress(conn.jump), hostKeyFingerprint: fingerprint(session.jumpHostKey) } : null,
-    runRoot: cfg.runRoot,
-    backend: cfg.backend,
-    attempt: o.attempt,
-    expectedDurationS: cfg.expectedDurationS ?? null,
-    launchedAt: (/* @__PURE__ */ new Date()).toISOString(),
-    commit: cfg.commit ?? null,
-    // sbatch's own answer (slurm:<job id>), signed: teardown cancels this job, never one a handle file names.
-    handle: o.handle || null,
-    provider: cfg.provider ?? null,
-    instanceId: cfg.instanceId ?? null,
-    launchedBy,
-    hourlyPrice: cfg.hourlyPrice !== void 0 ? moneyText(cfg.hourlyPrice) : null,
-    maxHoursS: cfg.maxHoursS ?? null,
-    maxCost: cfg.maxCost !== void 0 ? moneyText(cfg.maxCost) : null,
-    recovery: recoveryTerms2(cfg, releaseId, recovered),
-    policy,
-    parkAfterS: cfg.parkAfter?.seconds ?? null
-  };
-  try {
-    const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
-    reporter.output("registration-url", url);
-    reporter.info(`launch: registered ${o.runId} for the patrol at ${url}`);
-    return 0;
-  } catch (err) {
-    reporter.error(
-      `launch: the job started, but registering it for the patrol failed (${err.message}); it runs, but a patrol without config will not find it until a relaunch registers it (launching the same run again while it runs starts nothing and registers it)`
-    );
-    return 1;
-  }
-}
 var init_phase = __esm({
   "src/launch/phase.ts"() {
     "use strict";
     init_smoke();
     init_connection();
-    init_hostkey();
-    init_cells();
     init_render();
     init_errors();
     init_markdown();
-    init_entry();
-    init_sign();
     init_keys();
     init_open();
     init_spec();
     init_launch3();
+    init_register();
+    init_nodes3();
     init_release();
     init_push();
     init_ssh_args();
@@ -40752,11 +41403,11 @@ async function inflateStream(src, e, start, each, chunk) {
     crc = crc32(b, crc);
     each?.(b);
   });
-  const done = new Promise((resolve8) => {
-    inf.on("end", () => resolve8());
+  const done = new Promise((resolve9) => {
+    inf.on("end", () => resolve9());
     inf.on("error", (err) => {
       problem ??= `${e.name}: deflate data is damaged (${err.message})`;
-      resolve8();
+      resolve9();
     });
   });
   for (let pos = 0; pos < e.compressedSize && !problem; pos += chunk) {
@@ -41802,7 +42453,7 @@ var init_collect2 = __esm({
 // src/verify/trusted-load.ts
 import { spawn as spawn4 } from "node:child_process";
 function trustedLoad(command3, file, home, timeoutMs = 6e5) {
-  return new Promise((resolve8) => {
+  return new Promise((resolve9) => {
     const child = spawn4("bash", ["-c", `${command3} "$1"`, "tether-load", file], {
       env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
       stdio: ["ignore", "pipe", "pipe"]
@@ -41814,11 +42465,11 @@ function trustedLoad(command3, file, home, timeoutMs = 6e5) {
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("error", (err) => {
       clearTimeout(timer);
-      resolve8(`trusted-load-command could not start: ${err.message}`);
+      resolve9(`trusted-load-command could not start: ${err.message}`);
     });
     child.on("close", (code2, signal) => {
       clearTimeout(timer);
-      resolve8(code2 === 0 ? null : `trusted-load-command failed (exit ${code2 ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
+      resolve9(code2 === 0 ? null : `trusted-load-command failed (exit ${code2 ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
     });
   });
 }
@@ -42069,8 +42720,8 @@ var phase_exports3 = {};
 __export(phase_exports3, {
   collectPhase: () => collectPhase
 });
-import { existsSync as existsSync4, lstatSync, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync5, renameSync as renameSync2, rmSync as rmSync4, statSync as statSync5, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join4, relative, resolve as resolve3 } from "node:path";
+import { existsSync as existsSync4, lstatSync, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync5, renameSync as renameSync2, rmSync as rmSync4, statSync as statSync5, writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join4, relative, resolve as resolve4 } from "node:path";
 function listLocal(dir, base = dir) {
   const out = [];
   for (const name of readdirSync2(dir)) {
@@ -42175,7 +42826,7 @@ async function collectPhase(cfg, ctx) {
   const uploader = cfg.artifact !== "none" && !noUpload ? artifacts : void 0;
   const conn = cfg.conn;
   const pinned = { conn, cred: loadCredential(conn.key) };
-  const dest = join4(resolve3(workspace, cfg.destDir), cfg.runId);
+  const dest = join4(resolve4(workspace, cfg.destDir), cfg.runId);
   try {
     mkdirSync2(dest, { recursive: true });
   } catch (err) {
@@ -42216,7 +42867,7 @@ async function collectPhase(cfg, ctx) {
       pull: (listing, arrived) => pull(cfg, puller, listing, dest, reporter, arrived),
       writeRecord: (name, text) => {
         const tmp = `${join4(dest, name)}.tmp`;
-        writeFileSync3(tmp, text);
+        writeFileSync4(tmp, text);
         renameSync2(tmp, join4(dest, name));
       },
       listLocal: () => listLocal(dest),
@@ -42248,7 +42899,7 @@ async function reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporte
   const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null), ...notes];
   recordOutputs(reporter, outcome.listing, { manifest, text }, dest, ok ? verifiedPath : null);
   const key = ok ? macKeyOf(cfg.conn.key) : null;
-  if (key) writeFileSync3(join4(dest, VERIFIED_MAC), verifiedMac(key, readFileSync5(verifiedPath, "utf8")));
+  if (key) writeFileSync4(join4(dest, VERIFIED_MAC), verifiedMac(key, readFileSync5(verifiedPath, "utf8")));
   let uploadError = null;
   if (uploader && (ok || cfg.artifact === "all")) {
     const up = await uploadArtifacts(uploader, cfg, manifest, text, dest, ok ? verifiedPath : null, reporter);
@@ -42626,7 +43277,7 @@ __export(phase_exports4, {
 });
 import { mkdtempSync as mkdtempSync3, rmSync as rmSync5 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join6, resolve as resolve4 } from "node:path";
+import { join as join6, resolve as resolve5 } from "node:path";
 function depsOf(cfg, ctx, opts) {
   const { ports, reporter } = ctx;
   const spec = cfg.store;
@@ -42640,7 +43291,7 @@ function depsOf(cfg, ctx, opts) {
 }
 async function loadProof(cfg, workspace, fetchArtifact) {
   if (cfg.verifiedPath) {
-    return proofFilesAt(resolve4(workspace, cfg.verifiedPath));
+    return proofFilesAt(resolve5(workspace, cfg.verifiedPath));
   }
   if (!cfg.verifiedArtifact || !fetchArtifact) return null;
   const dir = mkdtempSync3(join6(tmpdir3(), "tether-proof-"));
@@ -43150,40 +43801,12 @@ var init_phase6 = __esm({
   }
 });
 
-// src/remote/stop.ts
-function parseStop(raw) {
-  const where3 = "stop.sh's result";
-  const o = obj(raw, where3);
-  if ("error" in o) throw new BoxDataError(`stop: ${str(o, "message", where3, { max: 600 })}`);
-  const kind = str(o, "marker_kind", where3, { max: 6, pattern: /^(DONE|FAILED|)$/ });
-  return {
-    attempt: int(o, "attempt", where3, { min: 0, max: ATTEMPT_MAX }),
-    wasAlive: bool(o, "was_alive", where3),
-    escalated: bool(o, "escalated", where3),
-    alive: bool(o, "alive", where3),
-    markerKind: kind === "" ? null : kind
-  };
-}
-async function stopRun(session, runDir, graceS) {
-  if (!Number.isInteger(graceS) || graceS < 0 || graceS > 9999) throw new RangeError(`stop grace must be 0..9999 seconds, not ${graceS}`);
-  const r = await runScript(session, "stop", [runDir, String(graceS)], { timeoutMs: (graceS + 30) * 1e3, maxOutput: 64 * 1024 });
-  return parseStop(parseJsonLine("stop", r));
-}
-var init_stop2 = __esm({
-  "src/remote/stop.ts"() {
-    "use strict";
-    init_grammar();
-    init_strict();
-    init_invoke();
-  }
-});
-
 // src/stop/phase.ts
 var phase_exports7 = {};
 __export(phase_exports7, {
   stopPhase: () => stopPhase
 });
-import { resolve as resolve5 } from "node:path";
+import { resolve as resolve6 } from "node:path";
 async function stopPhase(cfg, ctx) {
   const { reporter, ports, env } = ctx;
   const refuse2 = (why) => {
@@ -43199,7 +43822,7 @@ ${inert(why)}`);
     return refuse2(
       `in a workflow, stop needs confirm: "stop ${cfg.runId}", typed by the person who dispatches it (run it behind an environment with reviewers)`
     );
-  const gate2 = checkProof(cfg.runId, "park", proofFilesAt(resolve5(ports.workspace, cfg.verifiedPath)), false);
+  const gate2 = checkProof(cfg.runId, "park", proofFilesAt(resolve6(ports.workspace, cfg.verifiedPath)), false);
   if (!gate2.ok) return refuse2(gate2.reason);
   const v = gate2.proof.verified;
   const b = v.box;
@@ -43452,7 +44075,7 @@ var phase_exports8 = {};
 __export(phase_exports8, {
   provisionPhase: () => provisionPhase
 });
-import { writeFileSync as writeFileSync4 } from "node:fs";
+import { writeFileSync as writeFileSync5 } from "node:fs";
 import { join as join7 } from "node:path";
 function publicHalf(cfg) {
   const cred = loadCredential(cfg.key);
@@ -43541,7 +44164,7 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
   return report(cfg, outcome, user2, ctx);
 }
 function writeHandoff(file, h, cred) {
-  writeFileSync4(file, renderHandoff(h, "privateKey" in cred ? sign(cred, handoffBytes(h)) : null), { mode: 384 });
+  writeFileSync5(file, renderHandoff(h, "privateKey" in cred ? sign(cred, handoffBytes(h)) : null), { mode: 384 });
 }
 async function recordOnGitHub(cfg, cred, instanceId, c, fingerprint2, ctx) {
   const store = cfg.store ? ctx.ports.statusStore?.(cfg.store) : void 0;
@@ -43882,7 +44505,7 @@ __export(phase_exports9, {
   recoverPhase: () => recoverPhase
 });
 import { existsSync as existsSync6, readFileSync as readFileSync7 } from "node:fs";
-import { join as join8, resolve as resolve6 } from "node:path";
+import { join as join8, resolve as resolve7 } from "node:path";
 async function recoverPhase(cfg, ctx, tuning = {}) {
   const { reporter } = ctx;
   const t0 = Date.now();
@@ -43958,7 +44581,7 @@ async function planRecovery(cfg, ctx, sleep, { reg, terms }) {
     },
     env
   );
-  const restore = restoreSet(resolve6(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId, terms);
+  const restore = restoreSet(resolve7(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId, terms);
   return {
     reg,
     said: `${reg.provider} says it preempted instance ${reg.instanceId} (${word2.preempted}; read twice), now ${word2.phase}`,
@@ -44213,9 +44836,9 @@ var init_phase9 = __esm({
 });
 
 // src/sync/paths.ts
-import { join as join9, resolve as resolve7 } from "node:path";
+import { join as join9, resolve as resolve8 } from "node:path";
 function runSyncDir(cfg, workspace, runId2) {
-  return join9(resolve7(workspace, cfg.dest), runId2);
+  return join9(resolve8(workspace, cfg.dest), runId2);
 }
 var init_paths = __esm({
   "src/sync/paths.ts"() {
@@ -44388,7 +45011,7 @@ var init_budget2 = __esm({
 });
 
 // src/sync/phase.ts
-import { existsSync as existsSync7, mkdirSync as mkdirSync3, readdirSync as readdirSync3, readFileSync as readFileSync8, renameSync as renameSync3, rmdirSync, rmSync as rmSync6, statfsSync, writeFileSync as writeFileSync5 } from "node:fs";
+import { existsSync as existsSync7, mkdirSync as mkdirSync3, readdirSync as readdirSync3, readFileSync as readFileSync8, renameSync as renameSync3, rmdirSync, rmSync as rmSync6, statfsSync, writeFileSync as writeFileSync6 } from "node:fs";
 import { dirname as dirname3, join as join10 } from "node:path";
 function freeBytes(dir) {
   try {
@@ -44418,7 +45041,7 @@ function readRecord(dir, runId2, warn) {
 }
 function writeRecord(dir, r) {
   const tmp = join10(dir, `${SYNC_RECORD}.tmp`);
-  writeFileSync5(tmp, recordText(r));
+  writeFileSync6(tmp, recordText(r));
   renameSync3(tmp, join10(dir, SYNC_RECORD));
 }
 function pruneEmpty(dir, stop) {
@@ -45940,12 +46563,12 @@ var require_tiny_wasm_exec = __commonJS({
           this.exited = false;
           const mem = new DataView(this._inst.exports.memory.buffer);
           while (true) {
-            const callbackPromise = new Promise((resolve8) => {
+            const callbackPromise = new Promise((resolve9) => {
               this._resolveCallbackPromise = () => {
                 if (this.exited) {
                   throw new Error("bad callback: Go program has already exited");
                 }
-                setTimeout(resolve8, 0);
+                setTimeout(resolve9, 0);
               };
             });
             this._inst.exports._start();
@@ -46222,7 +46845,7 @@ __export(init_exports, {
   nextSteps: () => nextSteps,
   parseInitArgs: () => parseInitArgs
 });
-import { existsSync as existsSync11, mkdirSync as mkdirSync4, writeFileSync as writeFileSync7 } from "node:fs";
+import { existsSync as existsSync11, mkdirSync as mkdirSync4, writeFileSync as writeFileSync8 } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import { dirname as dirname5, join as join16 } from "node:path";
 function parseInitArgs(argv) {
@@ -46425,12 +47048,12 @@ async function initCommand(argv, out = console.log, interactive = Boolean(proces
       out(`kept ${path} (it exists; init never overwrites a file)`);
       continue;
     }
-    writeFileSync7(path, text);
+    writeFileSync8(path, text);
     out(`wrote ${path}`);
   }
   const lintConfig = join16(dirname5(c.dir), "actionlint.yaml");
   if (c.label !== "tether" && !existsSync11(lintConfig)) {
-    writeFileSync7(lintConfig, `self-hosted-runner:
+    writeFileSync8(lintConfig, `self-hosted-runner:
   labels:
     - ${c.label}
     - ${c.label}-follow
@@ -46472,7 +47095,7 @@ import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/ports/files.ts
 init_errors();
-import { existsSync as existsSync8, readFileSync as readFileSync10, writeFileSync as writeFileSync6 } from "node:fs";
+import { existsSync as existsSync8, readFileSync as readFileSync10, writeFileSync as writeFileSync7 } from "node:fs";
 function fileStore(path) {
   return {
     load: async () => {
@@ -46484,7 +47107,7 @@ function fileStore(path) {
       }
     },
     save: async (runIds, render) => {
-      writeFileSync6(path, render(runIds));
+      writeFileSync7(path, render(runIds));
       return [path];
     }
   };

@@ -55,7 +55,10 @@ const PROVIDER_HELP: Record<ProviderName, string> = {
 const orList = (xs: readonly string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}` : (xs[0] ?? ''));
 
 export const INPUTS = {
-  host: { help: 'box address (host name or IP); no user@ or :port', required: ['audit', 'launch', 'collect', 'logs', 'stop'] },
+  host: {
+    help: 'box address (host name or IP); no user@ or :port (launch: or nodes, for a run on many boxes)',
+    required: ['audit', 'collect', 'logs', 'stop'],
+  },
   port: { help: 'SSH port (default 22)', default: '22' },
   user: { help: "login on the box (default root; provision: the provider's login user)", default: 'root', noDefaultIn: ['provision'] },
   'ssh-key': { help: 'private key text, from a secret (masked at once); or use ssh-key-path or an ssh agent (SSH_AUTH_SOCK)', kind: 'secret' },
@@ -149,6 +152,22 @@ export const INPUTS = {
   recover: {
     help: 'recover: the run to continue on a new box after its provider preempted it (the patrol dispatches the launch workflow with it): rents a box of the same spec, restores the newest synced checkpoint from sync-dest, resumes the identical command as the next attempt',
     required: ['recover'],
+  },
+  nodes: {
+    help: 'launch: one run on many boxes (instead of host), one box a line, rank 0 first: [user@]host[:port] [SHA256:fingerprint] [instance-id=ID] [run-root=PATH] [workdir=PATH] (a pin may come from known-hosts instead); every node is audited and checked (same Python and torch, rank 0 reachable on master-port, clocks agree) before any starts, and each job has TETHER_NODE_RANK, TETHER_NNODES, MASTER_ADDR and MASTER_PORT',
+  },
+  'nproc-per-node': {
+    help: 'launch, with nodes: the processes each node starts (usually its GPU count); the command then runs under torchrun (launcher: torchrun) as what follows its options: a script and its arguments',
+  },
+  launcher: {
+    help: 'launch, with nodes: torchrun (the default with nproc-per-node: torchrun --nnodes --node_rank --nproc_per_node --master_addr --master_port, then the command) or none (the default without: the command runs as given and reads the variables itself)',
+  },
+  'master-addr': {
+    help: "launch, with nodes: the address the other nodes reach rank 0 at (default: rank 0's own source address toward rank 1, from ip route get on rank 0; give it when the nodes share a private network the runner does not see)",
+  },
+  'master-port': {
+    help: "launch, with nodes: rank 0's rendezvous port (default 29500), checked reachable from every node before the launch",
+    default: '29500',
   },
   'on-preempt': {
     help: "launch: what happens when the provider says it preempted the box: wait (default: shown, nothing done) replace (the patrol dispatches recover-workflow, which rents a new box of the same spec, restores the newest synced checkpoint (for a sweep, each cell's, finished cells recorded done) and resumes; needs sync-dir, report-to and a provider whose preemption signature is verified: aws, vastai) or restart-instance (vastai: recover starts the same instance again with a new bid, its disk kept, and resumes the recorded work there)",
@@ -392,6 +411,11 @@ export const LAUNCH_INPUTS = [
   'commit',
   'provider',
   'instance-id',
+  'nodes',
+  'nproc-per-node',
+  'launcher',
+  'master-addr',
+  'master-port',
   'on-preempt',
   'max-recoveries',
   'after-verified',

@@ -16,6 +16,8 @@ import { DEFAULT_RUN_ROOT, parseAudit, type AuditConfig } from './audit.ts';
 import { parseReportTo, type StoreSpec } from './patrol.ts';
 import * as v from './values.ts';
 import { cellLines, parseSweep, type SweepConfig } from './cells.ts';
+import { nodeCommand, parseNodes, type MultiNode } from './nodes.ts';
+import type { NodePlace } from '../record/spec.ts';
 import { parseSlurm, type SlurmConfig } from './slurm.ts';
 
 export const BACKENDS = BACKEND_NAMES;
@@ -64,6 +66,8 @@ export interface LaunchConfig {
   parkAfter: { seconds: number; how: 'ec2-shutdown' | 'runpod-stop'; address: string } | null;
   /** A recovery's new box continues the run's attempt numbering past this (set by the recover phase only). */
   attemptFloor?: number;
+  /** This node's place in a run on many boxes (set by the multi-node launch, src/launch/nodes.ts). */
+  node?: NodePlace;
   /** A recovery's sweep: the cells finished on the old box, recorded done on the new one (set by the recover phase only). */
   doneCells?: string[];
   /** EC2's spot-notice watch (provider aws, not Slurm): the metadata address and the signal the job gets; null: none. */
@@ -345,6 +349,8 @@ export interface LaunchPhaseConfig {
   runFile: string;
   /** after-verified, with the approving workflow run, as the registration signs it (a recovery carries the run's own). */
   policy: PolicyTerms | null;
+  /** A run on many boxes (`nodes`, issue 28): each node's connection, rank 0 first (it is also `conn`). */
+  nodes?: MultiNode & { conns: ConnectionConfig[] };
   /**
    * Set by the recover phase only (issue 27 §2), never from an input: the attempt numbering to continue, the
    * newest verified checkpoint to push into the new box before the job starts, and what the registration says of
@@ -359,6 +365,41 @@ export interface LaunchPhaseConfig {
     recoveries: number;
     previous: Array<{ provider: string; instanceId: string; attempt: number }>;
   };
+}
+
+/**
+ * `nodes`: each node's connection from its line and the step's inputs, and what a run on many boxes does not
+ * offer yet, refused before anything touches a box. The command becomes the node command (torchrun's line).
+ */
+function multiNode(inputs: Inputs, env: Inputs, launch: LaunchConfig): LaunchPhaseConfig['nodes'] {
+  const m = parseNodes(inputs);
+  if (!m) return undefined;
+  const not = (input: string, why: string) => {
+    throw new InputError(input, `is not offered for a run on many boxes (nodes) ${why}`);
+  };
+  if (launch.sweep) not('cells', 'yet: a sweep queues its cells on one box');
+  if (launch.backend === 'slurm') not('backend', ": on Slurm, a multi-node job is the scheduler's (slurm-options: --nodes=N)");
+  if (launch.onPreempt.policy !== 'wait') not('on-preempt', 'yet: a recovery rents one box');
+  if (launch.afterVerified) not('after-verified', 'yet: teardown acts on every node behind its approval');
+  if (launch.parkAfter) not('park-after', 'yet');
+  if ((inputs['from-provision'] ?? '').trim()) not('from-provision', "yet: give each node's line");
+  if ((inputs['instance-id'] ?? '').trim()) throw new InputError('instance-id', "names one box; with nodes put each node's instance-id= on its line");
+  if ((inputs['host-key-fingerprint'] ?? '').trim())
+    throw new InputError('host-key-fingerprint', "names one box's key; with nodes put each node's SHA256:… on its line, or give known-hosts");
+  const conns = m.nodes.map((n) =>
+    parseConnection(
+      {
+        ...inputs,
+        host: n.host,
+        port: n.port !== undefined ? String(n.port) : inputs['port'],
+        user: n.user ?? inputs['user'],
+        'host-key-fingerprint': n.fingerprint ?? '',
+      },
+      env,
+    ),
+  );
+  if (!launch.recorded) launch.command = nodeCommand(launch.command, m);
+  return { ...m, conns };
 }
 
 /** One checkpoint a recovery restores: where it is on this runner, and what the sync record says it is. */
@@ -376,7 +417,8 @@ export function parseLaunchPhase(inputs: Inputs, env: Inputs): LaunchPhaseConfig
   const reportTo = parseReportTo(inputs['report-to']);
   const secrets = readSecrets(launch.secretNames, env);
   const audit = parseAudit(inputs);
-  const conn = parseConnection(inputs, env);
+  const nodes = multiNode(inputs, env, launch);
+  const conn = nodes ? nodes.conns[0]! : parseConnection(inputs, env);
   if (reportTo && conn.key.kind === 'agent')
     throw new InputError(
       'ssh-key',
@@ -398,6 +440,7 @@ export function parseLaunchPhase(inputs: Inputs, env: Inputs): LaunchPhaseConfig
     secrets,
     audit,
     conn,
+    ...(nodes ? { nodes } : {}),
     store,
     policy: policyOf(launch.afterVerified, env),
     runFile: (inputs['run-file'] ?? '').trim() || `tether-run-${launch.runId}.json`,

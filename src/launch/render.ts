@@ -1,7 +1,8 @@
 import type { LaunchOutcome } from './launch.ts';
 import { code, inert as esc } from '../report/markdown.ts';
 
-const fence = (s: string) => '```text\n' + s.replace(/```/g, '`\u200b``') + '\n```';
+/** A log excerpt as a fenced block that the text inside cannot close. */
+export const fence = (s: string) => '```text\n' + s.replace(/```/g, '`\u200b``') + '\n```';
 
 /** Markdown for the job summary of an audit or launch. Pure. */
 export function renderLaunch(o: LaunchOutcome, target: string, hostKeyNote?: string): string {

@@ -18,6 +18,15 @@ export interface SpecSource {
   backend: string;
   slurm?: { sbatchOptions: string[] } | undefined;
   sweep?: { cells: Array<{ name: string; command: string }>; gpusPerCell: number; maxParallel: number; onCellFailure: string } | undefined;
+  /** This node's place in a run on many boxes (issue 28); absent for one box. */
+  node?: NodePlace | undefined;
+}
+
+export interface NodePlace {
+  rank: number;
+  nnodes: number;
+  masterAddr: string;
+  masterPort: number;
 }
 
 /** A checkpoint glob for one cell: `{cell}` becomes its name. */
@@ -77,6 +86,7 @@ export function buildSpec(cfg: SpecSource, createdAt: Date): string {
           on_cell_failure: cfg.sweep.onCellFailure,
         }
       : {}),
+    ...(cfg.node ? { node_rank: cfg.node.rank, nnodes: cfg.node.nnodes, master_addr: cfg.node.masterAddr, master_port: cfg.node.masterPort } : {}),
   });
 }
 

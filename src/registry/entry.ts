@@ -48,6 +48,8 @@ export interface Registration {
   recovery?: RecoveryTerms | null;
   /** What the patrol does on its own once a collect verified the ended run (issue 27 §3): absent for none. */
   policy?: PolicyTerms | null;
+  /** A run on many boxes (issue 28): every node, rank 0 first (rank 0 is also host, port and pin above). */
+  nodes?: RegisteredNode[] | null;
   /** park-after: the box parks itself this long after its job ended (a recorded opt-in: it acts without a fresh approval). */
   parkAfterS?: number | null;
 }
@@ -84,6 +86,17 @@ export interface SweepTerms {
   gpusPerCell: number;
   maxParallel: number;
   onCellFailure: 'continue' | 'stop';
+}
+
+/** One node of a multi-node run, as launch reached it: its address, its pinned key, its record's root. */
+export interface RegisteredNode {
+  rank: number;
+  host: string;
+  port: number;
+  user: string;
+  hostKeyFingerprint: string;
+  runRoot: string;
+  instanceId: string | null;
 }
 
 /** A GitHub login (a person's, or an app's `name[bot]`). */
@@ -132,6 +145,19 @@ function fields(r: Registration): Record<string, unknown> {
     ...(r.maxCost ? { max_cost: r.maxCost } : {}),
     ...(r.recovery ? { recovery: recoveryFields(r.recovery) } : {}),
     ...(r.parkAfterS ? { park_after_s: r.parkAfterS } : {}),
+    ...(r.nodes?.length
+      ? {
+          nodes: r.nodes.map((n) => ({
+            rank: n.rank,
+            host: n.host,
+            port: n.port,
+            user: n.user,
+            host_key_fingerprint: n.hostKeyFingerprint,
+            run_root: n.runRoot,
+            instance_id: n.instanceId,
+          })),
+        }
+      : {}),
     ...(r.policy
       ? {
           policy: {
@@ -321,12 +347,38 @@ export function readRegistration(body: string): Sealed {
     ...recoveryOf(o, w),
     ...policyOf(o, w),
     ...parkAfterOf(o, w),
+    ...nodesOf(o, w),
   };
   return {
     entry,
     signer: str(o, 'signer', w, { max: 50, pattern: FINGERPRINT }),
     sig: str(o, 'sig', w, { max: 2048, pattern: /^[A-Za-z0-9+/]+={0,2}$/ }),
   };
+}
+
+/** A multi-node run's nodes, strictly: ranks 0..n-1 in order, rank 0 the entry's own host (absent: one box). */
+function nodesOf(o: Record<string, unknown>, w: string): { nodes?: RegisteredNode[] } {
+  if (o['nodes'] === undefined) return {};
+  const nodes = arr(o, 'nodes', w, 16).map((x, i): RegisteredNode => {
+    const x2 = `${w}.nodes[${i}]`;
+    const n = obj(x, x2);
+    const rank = int(n, 'rank', x2, { min: 0, max: 15 });
+    if (rank !== i) throw new BoxDataError(`${x2}.rank is ${rank}, not ${i}`);
+    return {
+      rank,
+      host: str(n, 'host', x2, { max: 253, pattern: HOST }),
+      port: int(n, 'port', x2, { min: 1, max: 65535 }),
+      user: str(n, 'user', x2, { max: 64, pattern: /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/ }),
+      hostKeyFingerprint: str(n, 'host_key_fingerprint', x2, { max: 50, pattern: FINGERPRINT }),
+      runRoot: str(n, 'run_root', x2, { max: 1024, pattern: /^[^\u0000-\u001f\u007f]+$/ }),
+      instanceId: optStr(n, 'instance_id', x2, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+    };
+  });
+  if (nodes.length < 2) throw new BoxDataError(`${w}.nodes lists fewer than two nodes`);
+  const r0 = nodes[0]!;
+  if (r0.host !== o['host'] || r0.port !== o['port'] || r0.hostKeyFingerprint !== o['host_key_fingerprint'])
+    throw new BoxDataError(`${w}.nodes[0] is not the registration's own host`);
+  return { nodes };
 }
 
 /** A jump host recorded with its pin, both or neither. */

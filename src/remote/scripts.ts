@@ -23,6 +23,7 @@ export const SCRIPTS = {
   launch: scriptText('launch.sh'),
   logs: scriptText('logs.sh'),
   manifest: scriptText('manifest.sh'),
+  nodes: scriptText('nodes.sh'),
   send: scriptText('send.sh'),
   poweroff: scriptText('poweroff.sh'),
   probe: scriptText('probe.sh'),

@@ -1,0 +1,209 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBox, type Box } from '../harness/box.ts';
+import { launchPhase } from '../harness/phases.ts';
+import { captureReporter } from '../harness/reporter.ts';
+import { routeBetween } from '../harness/route.ts';
+import { waitFor } from '../harness/sh.ts';
+import { startGitHubDouble, type GitHubDouble } from '../harness/github-double.ts';
+import { githubStore } from '../../src/github/status-store.ts';
+import { parseReportTo } from '../../src/config/patrol.ts';
+import { verifiedRegistration } from '../../src/registry/hosts.ts';
+import { loadCredential } from '../../src/ssh/keys.ts';
+
+/**
+ * One run on two boxes over plain SSH (issue 28 §1, §4): two namespace boxes routed to each other, Debian's
+ * python3-torch, a tiny model trained across them with gloo (DistributedDataParallel, one process per node
+ * through env://). Every node is checked before any starts; the loss is a single process's on the same data.
+ */
+const DDP = join(import.meta.dirname, '..', 'fixtures', 'multinode', 'ddp.py');
+const logged = (t: string) => [...t.matchAll(/^step (\d+) loss ([0-9.]+)$/gm)].map((m) => [Number(m[1]), Number(m[2])] as [number, number]);
+let a: Box;
+let b: Box;
+let unroute: () => void;
+let work: string;
+let gh: GitHubDouble;
+const account = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'tether-runner' });
+const key = () => join(work, 'key');
+
+beforeAll(async () => {
+  [a, b] = await Promise.all([createBox({ authorizedKeys: [account.public] }), createBox({ authorizedKeys: [account.public] })]);
+  unroute = routeBetween([a, b]);
+  work = mkdtempSync(join(tmpdir(), 'tether-multinode-'));
+  writeFileSync(key(), account.private, { mode: 0o600 });
+  for (const x of [a, b]) {
+    mkdirSync(join(x.home, 'code'), { recursive: true });
+    cpSync(DDP, join(x.home, 'code', 'ddp.py'));
+  }
+  gh = await startGitHubDouble();
+});
+afterAll(async () => {
+  unroute?.();
+  a?.destroy();
+  b?.destroy();
+  await gh?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const nodes = (over: { a?: string; b?: string } = {}) => `root@${a.addr} ${a.fingerprint}${over.a ?? ''}\nroot@${b.addr} ${b.fingerprint}${over.b ?? ''}`;
+const runDir = (x: Box, run: string) => join(x.home, '.tether', 'runs', run);
+const attempts = (x: Box, run: string) => (existsSync(join(runDir(x, run), 'attempts')) ? readdirSync(join(runDir(x, run), 'attempts')).length : 0);
+async function start(run: string, extra: Record<string, string> = {}, store?: ReturnType<typeof githubStore>) {
+  const r = captureReporter();
+  const code = await launchPhase(
+    {
+      nodes: nodes(),
+      'ssh-key-path': key(),
+      'run-id': run,
+      command: '/usr/bin/python3 ddp.py',
+      workdir: '~/code',
+      env: 'TOTAL_STEPS=24\nSTEP_S=0.2\nSAVE_EVERY=4',
+      checkpoints: 'ckpt/step_*.pt',
+      audit: 'false',
+      interpreter: '/usr/bin/python3',
+      'confirm-timeout': '3',
+      'connect-timeout': '5',
+      ...extra,
+    },
+    {},
+    r,
+    work,
+    store,
+  );
+  return { code, r, text: [...r.errors, ...r.summaries].join('\n') };
+}
+
+describe('a run on two boxes', () => {
+  it('audits both, starts both as attempt 1 with their place in the run, trains as one process would; a second launch starts nothing', async () => {
+    gh.workflows = {};
+    const at = `issue:${gh.addIssue('Two nodes')}`;
+    const store = githubStore(parseReportTo(at)!, { GITHUB_REPOSITORY: gh.repo, GITHUB_API_URL: gh.url }, 'ghs-actions-token');
+    const s = await start('ddp-1', { audit: 'true', 'require-gpu': 'false', 'report-to': at }, store);
+    expect(s.code, s.text).toBe(0);
+    expect(s.r.outputs['result']).toBe('started');
+    const table = JSON.parse(s.r.outputs['nodes']!) as Array<{ rank: number; attempt: number; handle: string }>;
+    expect(table.map((t) => [t.rank, t.attempt])).toEqual([
+      [0, 1],
+      [1, 1],
+    ]);
+    // Each node's spec carries its place; master-addr defaulted to rank 0's own address toward rank 1.
+    for (const [rank, x] of [a, b].entries())
+      expect(JSON.parse(readFileSync(join(runDir(x, 'ddp-1'), 'spec.json'), 'utf8'))).toMatchObject({
+        node_rank: rank,
+        nnodes: 2,
+        master_addr: a.addr,
+        master_port: 29500,
+      });
+    // Launching again while it runs starts nothing on either node.
+    const again = await start('ddp-1');
+    expect(again.code).toBe(1);
+    expect(again.text).toMatch(/ddp-1 runs on rank 0 \(attempt 1\).*nothing was started on any node/);
+    expect([attempts(a, 'ddp-1'), attempts(b, 'ddp-1')]).toEqual([1, 1]);
+
+    await waitFor('both nodes to finish', () => [a, b].every((x) => existsSync(join(runDir(x, 'ddp-1'), 'DONE'))), 90_000);
+    const log0 = readFileSync(join(runDir(a, 'ddp-1'), 'attempts', '1', 'log'), 'utf8');
+    const log1 = readFileSync(join(runDir(b, 'ddp-1'), 'attempts', '1', 'log'), 'utf8');
+    expect(logged(log0).map(([st]) => st)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    expect(logged(log1)).toEqual(logged(log0));
+    expect(existsSync(join(a.home, 'code', 'ckpt', 'step_24.pt'))).toBe(true);
+    expect(existsSync(join(b.home, 'code', 'ckpt'))).toBe(false);
+    // The same data in one process: the loss curve agrees within float tolerance.
+    const ref = mkdtempSync(join(tmpdir(), 'tether-ddp-ref-'));
+    const one = spawnSync('/usr/bin/python3', [DDP], {
+      cwd: ref,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: {
+        ...process.env,
+        TETHER_NODE_RANK: '0',
+        TETHER_NNODES: '1',
+        MASTER_ADDR: '127.0.0.1',
+        MASTER_PORT: '29517',
+        GLOO_SOCKET_IFNAME: 'lo',
+        TOTAL_STEPS: '24',
+        STEP_S: '0',
+      },
+    });
+    rmSync(ref, { recursive: true, force: true });
+    const reference = logged(one.stdout);
+    expect(reference, one.stderr).toHaveLength(24);
+    for (const [i, [st, loss]] of logged(log0).entries()) expect(Math.abs(loss - reference[i]![1]), `step ${st}`).toBeLessThan(1e-5);
+
+    // The registration names every node with its pin; rank 0 is its host.
+    const body = [...gh.comments.values()].find((c) => c.body.includes('<!-- tether:registration ddp-1 -->'))!.body;
+    const reg = verifiedRegistration(body, loadCredential({ kind: 'content', text: account.private }));
+    expect('entry' in reg && reg.entry).toMatchObject({
+      host: a.addr,
+      nodes: [
+        { rank: 0, host: a.addr, hostKeyFingerprint: a.fingerprint },
+        { rank: 1, host: b.addr, hostKeyFingerprint: b.fingerprint },
+      ],
+    });
+  }, 180_000);
+
+  it('refuses before anything starts: a node that cannot reach rank 0, a clock far off, another Python', async () => {
+    // Rank 0's rendezvous port closed to rank 1.
+    a.sh(`iptables -I INPUT -p tcp --dport 29500 -s ${b.addr} -j REJECT --reject-with tcp-reset`);
+    try {
+      const s = await start('ddp-refused');
+      expect(s.code).toBe(3);
+      expect(s.text).toMatch(new RegExp(`rank 1 cannot reach rank 0 at ${a.addr.replace(/\./g, '\\.')}:29500`));
+    } finally {
+      a.sh(`iptables -D INPUT -p tcp --dport 29500 -s ${b.addr} -j REJECT --reject-with tcp-reset`);
+    }
+    // Rank 1's clock a minute ahead (namespaces share one clock: a date shim first on its PATH).
+    writeFileSync(
+      join(b.bin, 'date'),
+      '#!/bin/sh\nif [ "$1" = "+%s%3N" ]; then echo $(( $(/usr/bin/date +%s%3N) + 60000 )); else exec /usr/bin/date "$@"; fi\n',
+      { mode: 0o755 },
+    );
+    try {
+      const s = await start('ddp-refused');
+      expect(s.code).toBe(3);
+      expect(s.text).toMatch(/rank 1's clock is (59|60|61)\.\d s off the runner's/);
+    } finally {
+      rmSync(join(b.bin, 'date'));
+    }
+    // Another interpreter on rank 1 (a shim that says another version).
+    writeFileSync(join(b.bin, 'python9'), '#!/bin/sh\necho 3.99.0\n', { mode: 0o755 });
+    writeFileSync(join(a.bin, 'python9'), '#!/bin/sh\nexec /usr/bin/python3 "$@"\n', { mode: 0o755 });
+    try {
+      const s = await start('ddp-refused', { interpreter: 'python9' });
+      expect(s.code).toBe(3);
+      expect(s.text).toMatch(/the nodes' Python differs \(python9\): rank 0 3\.\d+\.\d+, rank 1 3\.99\.0/);
+    } finally {
+      rmSync(join(b.bin, 'python9'));
+      rmSync(join(a.bin, 'python9'));
+    }
+    expect([attempts(a, 'ddp-refused'), attempts(b, 'ddp-refused')]).toEqual([0, 0]);
+  }, 120_000);
+
+  it('a node that cannot start: the node that did is stopped again, and the launch failed naming it', async () => {
+    const r = captureReporter();
+    const code = await launchPhase(
+      {
+        nodes: nodes({ b: ' workdir=~/missing' }),
+        'ssh-key-path': key(),
+        'run-id': 'ddp-partial',
+        command: '/usr/bin/python3 ddp.py',
+        workdir: '~/code',
+        env: 'TOTAL_STEPS=400\nSTEP_S=0.2',
+        audit: 'false',
+        interpreter: '/usr/bin/python3',
+        'confirm-timeout': '1',
+      },
+      {},
+      r,
+      work,
+    );
+    expect(code).toBe(1);
+    const text = [...r.errors, ...r.summaries].join('\n');
+    expect(text).toMatch(/rank 1: refused: workdir .*missing does not exist/);
+    expect(text).toMatch(/rank 0 stopped/);
+    expect(JSON.parse(readFileSync(join(runDir(a, 'ddp-partial'), 'FAILED'), 'utf8'))).toMatchObject({ stage: 'stopped' });
+  }, 90_000);
+});
