@@ -290,6 +290,7 @@ export async function patrolSteps(): Promise<PatrolSteps> {
     follow: async (f) => (await import('./follow/patrol.ts')).followRuns(f),
     orphans: async (...a) => (await import('./provision/orphans.ts')).findOrphans(...a),
     afterVerified: async (...a) => (await import('./teardown/auto.ts')).afterVerifiedStep(...a),
+    stopNodes: async (...a) => (await import('./stop/nodes.ts')).stopNodes(...a),
   };
 }
 

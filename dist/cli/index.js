@@ -263,6 +263,10 @@ var init_inputs = __esm({
       "master-addr": {
         help: "launch, with nodes: the address the other nodes reach rank 0 at (default: rank 0's own source address toward rank 1, from ip route get on rank 0; give it when the nodes share a private network the runner does not see)"
       },
+      "on-node-failure": {
+        help: "launch, with nodes: when one node's job has failed (its marker written) while others still wait in their collective and bill: wait (default: the status says so) or stop (the patrol stops the job on the surviving nodes through its backend, the job and never the box; a recorded opt-in, signed into the registration)",
+        default: "wait"
+      },
       "master-port": {
         help: "launch, with nodes: rank 0's rendezvous port (default 29500), checked reachable from every node before the launch",
         default: "29500"
@@ -510,6 +514,7 @@ var init_inputs = __esm({
       "launcher",
       "master-addr",
       "master-port",
+      "on-node-failure",
       "on-preempt",
       "max-recoveries",
       "after-verified",
@@ -864,13 +869,15 @@ function parseMarker(kind, text) {
     finishedAt: str(m, "finished_at", `${kind} marker`, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ })
   };
 }
-var RUN_ID, CELL_NAME, ATTEMPT, ATTEMPT_MAX;
+var RUN_ID, nodeKey, baseRunId, CELL_NAME, ATTEMPT, ATTEMPT_MAX;
 var init_grammar = __esm({
   "src/record/grammar.ts"() {
     "use strict";
     init_contract();
     init_strict();
     RUN_ID = new RegExp(RUN_ID_PATTERN);
+    nodeKey = (runId2, rank2) => `${runId2}#${rank2}`;
+    baseRunId = (key) => key.replace(/#\d{1,2}$/, "");
     CELL_NAME = new RegExp(CELL_NAME_PATTERN);
     ATTEMPT = new RegExp(ATTEMPT_PATTERN);
     ATTEMPT_MAX = 999999;
@@ -1423,7 +1430,8 @@ var init_run_state = __esm({
       "probe-error",
       "unknown",
       "torn-down",
-      "preempted"
+      "preempted",
+      "degraded"
     ];
     ENDED_STATES = ["finished", "failed", "dead", "rebooted", "preempted"];
     NOT_ENDED_NAMED = 20;
@@ -1899,13 +1907,13 @@ var init_chatops = __esm({
 
 // src/config/nodes.ts
 import { isIP as isIP2 } from "node:net";
-function parseLine(line, i, rank) {
+function parseLine(line, i, rank2) {
   const [first = "", ...rest] = line.trim().split(/\s+/);
   const m = /^(?:([^@\s]+)@)?(\[[^\]]+\]|[^:\s]+)(?::([^:\s]+))?$/.exec(first);
   if (!m) throw new InputError("nodes", `${lineNo2(i)}: ${show(first)} is not [user@]host[:port]`);
   const where3 = `nodes ${lineNo2(i)}`;
   const node = {
-    rank,
+    rank: rank2,
     user: m[1] === void 0 ? void 0 : user(where3, m[1]),
     host: host(where3, m[2]),
     port: m[3] === void 0 ? void 0 : port(where3, m[3]),
@@ -1936,15 +1944,16 @@ function parseNodes(inputs) {
   const raw = inputs["nodes"] ?? "";
   const lines = raw.split("\n").map((l, i) => ({ l, i })).filter(({ l }) => l.trim() && !l.trimStart().startsWith("#"));
   if (!lines.length) {
-    for (const k of ["nproc-per-node", "master-addr", "master-port", "launcher"])
-      if ((inputs[k] ?? "").trim() && !(k === "master-port" && inputs[k].trim() === "29500") && !(k === "launcher" && inputs[k].trim() === "none"))
+    const unset = { "master-port": "29500", launcher: "none", "on-node-failure": "wait" };
+    for (const k of ["nproc-per-node", "master-addr", "master-port", "launcher", "on-node-failure"])
+      if ((inputs[k] ?? "").trim() && inputs[k].trim() !== unset[k])
         throw new InputError(k, "is for a run on many boxes: give 'nodes' (one box a line, rank 0 first)");
     return null;
   }
   if ((inputs["host"] ?? "").trim()) throw new InputError("nodes", "names every box of the run (rank 0 first); give 'nodes' or 'host', not both");
   if (lines.length < 2) throw new InputError("nodes", "lists one box; a run on one box takes host (nodes is for two or more)");
   if (lines.length > NODES_MAX) throw new InputError("nodes", `lists ${lines.length} boxes; at most ${NODES_MAX} in one run`);
-  const nodes = lines.map(({ l, i }, rank) => parseLine(l, i, rank));
+  const nodes = lines.map(({ l, i }, rank2) => parseLine(l, i, rank2));
   const seen = /* @__PURE__ */ new Map();
   for (const n of nodes) {
     const key = `${n.host}:${n.port ?? ""}`;
@@ -1966,16 +1975,17 @@ function parseNodes(inputs) {
     nprocPerNode,
     masterPort: port("master-port", inputs["master-port"], 29500),
     masterAddr: addr || null,
-    launcher
+    launcher,
+    onNodeFailure: oneOf("on-node-failure", inputs["on-node-failure"], ["wait", "stop"], "wait")
   };
 }
 function nodeCommand(command3, m) {
   if (m.launcher === "none") return command3;
   return `torchrun --nnodes "$TETHER_NNODES" --node_rank "$TETHER_NODE_RANK" --nproc_per_node ${m.nprocPerNode} --master_addr "$MASTER_ADDR" --master_port "$MASTER_PORT" ${command3}`;
 }
-function nodeEnv(rank, nnodes, masterAddr, masterPort) {
+function nodeEnv(rank2, nnodes, masterAddr, masterPort) {
   return [
-    ["TETHER_NODE_RANK", String(rank)],
+    ["TETHER_NODE_RANK", String(rank2)],
     ["TETHER_NNODES", String(nnodes)],
     ["MASTER_ADDR", masterAddr],
     ["MASTER_PORT", String(masterPort)]
@@ -28212,13 +28222,15 @@ var init_outputs = __esm({
         "run-dir": "the run record on the box: <run-root>/<run-id>",
         "run-file": "path of the run description written in the workspace (tether-run-<run-id>.json unless run-file says otherwise)",
         "host-key-fingerprint": "the SHA256 fingerprint of the box's host key as seen on this connection",
-        "registration-url": "with report-to: the comment that registers the run for the patrol (empty otherwise)"
+        "registration-url": "with report-to: the comment that registers the run for the patrol (empty otherwise)",
+        nodes: "with nodes: JSON array, one per node, rank 0 first ({ rank, host, attempt, pid, handle, run_dir }); rank 0 is also the run-dir, handle and host-key-fingerprint above"
       },
       patrol: {
         policies: "JSON array of the after-verified acts tried this tick ({ run_id, attempt, verb, outcome: waiting | refused | done | failed, why }): a run launched with after-verified park or destroy, once it ended and a collect verified it",
         collects: "with auto-collect-workflow: JSON array of the collects dispatched this tick for runs that ended ({ run_id, attempt, url })",
         recoveries: "JSON array, one per preempted run: { run_id, attempt, action } (dispatched with its url, dispatch, wait, exhausted, no-workflow, not-yet, dispatch-failed)",
-        states: "JSON object: run id \u2192 { state, class, attempt, step, epoch, metrics, flags, host }",
+        states: "JSON object: run id \u2192 { state, class, attempt, step, epoch, metrics, flags, host } (a sweep adds cells; a run on many boxes adds nodes: [{ rank, host, state, class, consequence, step }])",
+        "node-stops": "JSON array of the runs on many boxes launched with on-node-failure: stop whose surviving nodes the patrol stopped this tick ({ run_id, attempt, nodes: [{ rank, stopped, detail }] })",
         escalate: "true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown), or an instance provisioned 30 min ago still has no run",
         orphans: "JSON array of the instances named by tether (tether-\u2026) at the providers the patrol has credentials for that no registration or provision record names ({ provider, instance_id, name, status }): they bill with nothing behind them",
         instances: "JSON object: run id \u2192 { provider, instance_id, phase, detail }, each registered run's instance as its provider describes it this tick (with the provider's credentials)",
@@ -29030,6 +29042,7 @@ function fields(r) {
         instance_id: n.instanceId
       }))
     } : {},
+    ...r.nodes?.length && r.onNodeFailure === "stop" ? { on_node_failure: "stop" } : {},
     ...r.policy ? {
       policy: {
         after_verified: r.policy.afterVerified,
@@ -29192,14 +29205,17 @@ function readRegistration(body) {
   };
 }
 function nodesOf(o, w) {
-  if (o["nodes"] === void 0) return {};
+  if (o["nodes"] === void 0) {
+    if (o["on_node_failure"] !== void 0) throw new BoxDataError(`${w}.on_node_failure without nodes`);
+    return {};
+  }
   const nodes = arr(o, "nodes", w, 16).map((x, i) => {
     const x2 = `${w}.nodes[${i}]`;
     const n = obj(x, x2);
-    const rank = int(n, "rank", x2, { min: 0, max: 15 });
-    if (rank !== i) throw new BoxDataError(`${x2}.rank is ${rank}, not ${i}`);
+    const rank2 = int(n, "rank", x2, { min: 0, max: 15 });
+    if (rank2 !== i) throw new BoxDataError(`${x2}.rank is ${rank2}, not ${i}`);
     return {
-      rank,
+      rank: rank2,
       host: str(n, "host", x2, { max: 253, pattern: HOST2 }),
       port: int(n, "port", x2, { min: 1, max: 65535 }),
       user: str(n, "user", x2, { max: 64, pattern: /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/ }),
@@ -29212,7 +29228,9 @@ function nodesOf(o, w) {
   const r0 = nodes[0];
   if (r0.host !== o["host"] || r0.port !== o["port"] || r0.hostKeyFingerprint !== o["host_key_fingerprint"])
     throw new BoxDataError(`${w}.nodes[0] is not the registration's own host`);
-  return { nodes };
+  const stop = o["on_node_failure"];
+  if (stop !== void 0 && stop !== "stop") throw new BoxDataError(`${w}.on_node_failure is not stop`);
+  return { nodes, ...stop === "stop" ? { onNodeFailure: "stop" } : {} };
 }
 function recordedJump(o, w) {
   const address = optStr(o, "jump_host", w, {
@@ -29295,7 +29313,7 @@ function launcherOf(env) {
   const login = (env["GITHUB_ACTOR"] ?? "").trim();
   return GITHUB_LOGIN.test(login) && !login.endsWith("[bot]") ? login : null;
 }
-async function register(put, o, cfg, conn, session, cred, reporter, launchedBy, releaseId, policy, recovered, nodes) {
+async function register(put, o, cfg, conn, session, cred, reporter, launchedBy, releaseId, policy, recovered, multi) {
   const entry = {
     runId: o.runId,
     host: conn.host,
@@ -29321,7 +29339,7 @@ async function register(put, o, cfg, conn, session, cred, reporter, launchedBy, 
     recovery: recoveryTerms2(cfg, releaseId, recovered),
     policy,
     parkAfterS: cfg.parkAfter?.seconds ?? null,
-    ...nodes?.length ? { nodes } : {}
+    ...multi?.nodes.length ? { nodes: multi.nodes, ...multi.onNodeFailure === "stop" ? { onNodeFailure: "stop" } : {} } : {}
   };
   try {
     const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));
@@ -29469,7 +29487,7 @@ ${inert(err.message)}`);
         }
       })
     );
-    const bad = outcomes.map((x, rank) => ({ x, rank })).filter(({ x }) => "error" in x || x.result !== "started");
+    const bad = outcomes.map((x, rank2) => ({ x, rank: rank2 })).filter(({ x }) => "error" in x || x.result !== "started");
     if (bad.length) return await undoPartial(nodes, outcomes, bad, cfg.runId, reporter);
     const started = outcomes;
     const r0 = started[0];
@@ -29479,9 +29497,9 @@ ${inert(err.message)}`);
     reporter.output("handle", r0.handle);
     reporter.output("run-dir", r0.runDir);
     reporter.output("host-key-fingerprint", nodes[0].session.hostFingerprint);
-    const table2 = started.map((x, rank) => ({
-      rank,
-      host: `${nodes[rank].conn.user}@${nodes[rank].conn.host}:${nodes[rank].conn.port}`,
+    const table2 = started.map((x, rank2) => ({
+      rank: rank2,
+      host: `${nodes[rank2].conn.user}@${nodes[rank2].conn.host}:${nodes[rank2].conn.port}`,
       attempt: x.attempt,
       pid: x.pid,
       handle: x.handle,
@@ -29507,7 +29525,7 @@ attempt ${r0.attempt}; rank 0 at ${code(`${masterAddr}:${m.masterPort}`)}
         backend: cfg.backend,
         master_addr: masterAddr,
         master_port: m.masterPort,
-        nodes: table2.map((t, rank) => ({ ...t, host_key_fingerprint: nodes[rank].session.hostFingerprint, run_root: nodes[rank].runRoot })),
+        nodes: table2.map((t, rank2) => ({ ...t, host_key_fingerprint: nodes[rank2].session.hostFingerprint, run_root: nodes[rank2].runRoot })),
         checkpoints: cfg.checkpoints,
         commit: cfg.commit ?? null,
         release: o.release?.id ?? null
@@ -29536,7 +29554,7 @@ attempt ${r0.attempt}; rank 0 at ${code(`${masterAddr}:${m.masterPort}`)}
       o.release?.id ?? null,
       phaseCfg.policy,
       void 0,
-      registered
+      { nodes: registered, onNodeFailure: m.onNodeFailure }
     );
   } finally {
     for (const n of nodes) n.session.close();
@@ -29551,13 +29569,13 @@ async function openAll(m, phaseCfg, cred, reporter) {
     err.message = `rank ${failed} (${m.conns[failed].host}:${m.conns[failed].port}): ${err.message}; nothing was started on any node`;
     throw err;
   }
-  return opened.map((x, rank) => ({
-    rank,
-    conn: m.conns[rank],
+  return opened.map((x, rank2) => ({
+    rank: rank2,
+    conn: m.conns[rank2],
     session: x.value.session,
-    runRoot: m.nodes[rank].runRoot ?? phaseCfg.launch.runRoot,
-    workdir: m.nodes[rank].workdir ?? phaseCfg.launch.workdir,
-    instanceId: m.nodes[rank].instanceId ?? null
+    runRoot: m.nodes[rank2].runRoot ?? phaseCfg.launch.runRoot,
+    workdir: m.nodes[rank2].workdir ?? phaseCfg.launch.workdir,
+    instanceId: m.nodes[rank2].instanceId ?? null
   }));
 }
 async function checkStates(nodes, runId2, resume, interp) {
@@ -29601,8 +29619,8 @@ async function checkStates(nodes, runId2, resume, interp) {
 }
 async function auditAll(nodes, auditCfg, reporter) {
   const audits = await Promise.all(nodes.map((n) => runAudit(n.session, { ...auditCfg, runRoot: n.runRoot })));
-  const failures = audits.flatMap((a, rank) => a.gate.failures.map((f) => `rank ${rank}: ${f}`));
-  for (const [rank, a] of audits.entries()) for (const w of a.gate.warnings) reporter.warn(`audit: rank ${rank}: ${w}`);
+  const failures = audits.flatMap((a, rank2) => a.gate.failures.map((f) => `rank ${rank2}: ${f}`));
+  for (const [rank2, a] of audits.entries()) for (const w of a.gate.warnings) reporter.warn(`audit: rank ${rank2}: ${w}`);
   const torch = audits.map((a) => a.report.interpreter.torchVersion ?? "none");
   if (new Set(torch).size > 1) failures.push(`the nodes' torch differs: ${torch.map((t, r) => `rank ${r} ${t}`).join(", ")}`);
   if (failures.length) throw new Refused(`the audit gate blocked the launch:
@@ -29640,25 +29658,25 @@ async function rendezvous(nodes, addr, port2, interp) {
     );
 }
 async function undoPartial(nodes, outcomes, bad, runId2, reporter) {
-  const why = bad.map(({ x, rank }) => `rank ${rank}: ${"error" in x ? x.error : `${x.result}: ${x.message.split("\n").join(" ")}`}`);
+  const why = bad.map(({ x, rank: rank2 }) => `rank ${rank2}: ${"error" in x ? x.error : `${x.result}: ${x.message.split("\n").join(" ")}`}`);
   const stopped = [];
-  for (const [rank, x] of outcomes.entries()) {
+  for (const [rank2, x] of outcomes.entries()) {
     if ("error" in x || x.result !== "started") continue;
     try {
-      const s = await stopRun(nodes[rank].session, x.runDir, 10);
-      stopped.push(`rank ${rank} ${s.alive ? "still runs (the stop did not take: stop it by hand)" : "stopped"}`);
+      const s = await stopRun(nodes[rank2].session, x.runDir, 10);
+      stopped.push(`rank ${rank2} ${s.alive ? "still runs (the stop did not take: stop it by hand)" : "stopped"}`);
     } catch (err) {
-      stopped.push(`rank ${rank} could not be stopped (${err.message.slice(0, 200)}): stop it by hand`);
+      stopped.push(`rank ${rank2} could not be stopped (${err.message.slice(0, 200)}): stop it by hand`);
     }
   }
   const text = `${why.join("; ")}. ${stopped.length ? `The nodes that were running were stopped again: ${stopped.join(", ")}.` : "No node is left running."}`;
   const heads = bad.filter(({ x }) => !("error" in x) && x.logHead.trim()).map(
-    ({ x, rank }) => `<details><summary>rank ${rank}: first lines of the job log</summary>
+    ({ x, rank: rank2 }) => `<details><summary>rank ${rank2}: first lines of the job log</summary>
 
 ${fence(x.logHead.trimEnd())}
 </details>`
   );
-  for (const { x, rank } of bad) if (!("error" in x) && x.logHead.trim()) reporter.info(`rank ${rank}: first lines of the job log:
+  for (const { x, rank: rank2 } of bad) if (!("error" in x) && x.logHead.trim()) reporter.info(`rank ${rank2}: first lines of the job log:
 ${x.logHead.trimEnd()}`);
   reporter.output("result", "failed");
   reporter.output("run-id", runId2);
@@ -37713,15 +37731,21 @@ function registeredHosts(found, cred, own) {
       if ("why" in checked) throw new Error(checked.why);
       e = checked.entry;
       if (e.runId !== f.runId) throw new Error(`the entry is for run ${e.runId}, not the one its comment names`);
-      const conn = connectionTo(e, own);
-      const where3 = whereRegistered(e);
-      let name = `${e.user}@${e.host}:${e.port}`;
-      const same = [...byWhere.values()].filter((h) => h.name === name || h.name.startsWith(`${name} #`)).length;
-      if (!byWhere.has(where3) && same) name += ` #${same + 1}`;
       const price = e.hourlyPrice ? Number(e.hourlyPrice) : null;
-      const host2 = byWhere.get(where3) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: price };
-      host2.runIds.push(e.runId);
-      byWhere.set(where3, host2);
+      const places = e.nodes?.length ? e.nodes.map((n) => ({
+        at: { ...e, host: n.host, port: n.port, user: n.user, hostKeyFingerprint: n.hostKeyFingerprint, runRoot: n.runRoot },
+        key: nodeKey(e.runId, n.rank)
+      })) : [{ at: e, key: e.runId }];
+      for (const { at, key } of places) {
+        const where3 = whereRegistered(at);
+        let name = `${at.user}@${at.host}:${at.port}`;
+        const same = [...byWhere.values()].filter((h) => h.name === name || h.name.startsWith(`${name} #`)).length;
+        if (!byWhere.has(where3) && same) name += ` #${same + 1}`;
+        const host2 = byWhere.get(where3) ?? { name, conn: connectionTo(at, own), runRoot: at.runRoot, runIds: [], hourlyPrice: price };
+        host2.runIds.push(key);
+        if (key !== e.runId) host2.aliases = { ...host2.aliases, [key]: e.runId };
+        byWhere.set(where3, host2);
+      }
       entries[e.runId] = e;
     } catch (err) {
       refused.push(`${f.runId}: ${err.message}`);
@@ -37735,6 +37759,7 @@ var init_hosts = __esm({
     init_connection();
     init_sign();
     init_entry();
+    init_grammar();
     init_provisioned();
   }
 });
@@ -37796,6 +37821,7 @@ var init_remediation = __esm({
       "probe-error": "the box answered, but what it sent could not be read (a damaged or tampered run record, or output past its bounds); nothing is known to have changed: look at the run record on the box",
       unknown: "no run record for this run id under run-root: check run-id, run-root and the host",
       preempted: "the provider (or Slurm) took the box or the job away, in its own words (never guessed from silence): what the job wrote after its newest synced checkpoint is lost with the box unless its disk survives; rent a new box and relaunch the identical command with `resume: true` from that checkpoint",
+      degraded: "a run on many boxes with a node the patrol cannot reach while the others run: nothing is known to have failed; the others wait in their collective if it stopped. Check that node in the provider console",
       "torn-down": "the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line"
     };
     FAILURE_REMEDIATION = {
@@ -37803,6 +37829,7 @@ var init_remediation = __esm({
       oom: "host-RAM (cgroup) OOM: size num_workers against memory.max and share big objects, do not shrink the batch; relaunch with the changed config as a new run id",
       "cuda-oom": "CUDA out of memory (usually deterministic): check free VRAM, concurrent jobs and zombie holders, then fix batch sizing or set expandable_segments; not a retry",
       killed: `killed by SIGKILL with no traceback: if memory was tight it was the OOM killer (check cgroup oom_kill and dmesg), otherwise something killed it; once known, ${RESUME}`,
+      collective: "a collective operation (NCCL or gloo) timed out or lost a peer: on a run on many boxes it is usually another node's failure (its row names it); else check the network between the nodes",
       "code-error": "a Python error in the code or config: investigate and fix; do not retry",
       nan: "the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data",
       terminated: `stopped by SIGTERM, and neither the provider nor Slurm said it preempted the box (a provider stop, a kill -TERM, or a preemption nobody reported): ${RESUME}, on a fresh instance if the GPU was taken`,
@@ -37825,6 +37852,7 @@ var init_remediation = __esm({
       "blocked-disk": "the sweep's queue holds this cell: the disk where the cells write is below the audit's floor (min-free-gb, min-free-inodes); free space (prune old checkpoints) and it starts by itself",
       "spot-notice": "EC2 gave the two-minute spot notice (the attempt's preempt_notice): the job was sent its preempt-signal to checkpoint, then TERM before the notice's time; the patrol syncs what it saved",
       "restarted-from-zero": "a recovery restored a checkpoint, but this attempt's first reported step is below its step: the job started from scratch; make it load the newest checkpoint in its folder (the runbook's contract)",
+      straggler: "a run on many boxes where one node's step lags the others' by more than a few steps: that node is slower (its GPU, its disk or its network); the others wait for it at every collective",
       "no-checkpoints": "the run ended and its checkpoint globs match no file: nothing to collect; check the launch input 'checkpoints' against where the job saves"
     };
   }
@@ -37988,6 +38016,9 @@ function parseRun(v, where3, depth) {
   const dispatchMark = (x) => x === void 0 || isObj(x) && isInt(x["attempt"]) && isStr(x["at"], 40) && isStr(x["url"], 400);
   if (!dispatchMark(v["recovery"])) throw bad("recovery");
   if (!dispatchMark(v["collect"]) || isObj(v["collect"]) && v["collect"]["run"] !== void 0 && !isInt(v["collect"]["run"], 1)) throw bad("collect");
+  const ns = v["nodeStop"];
+  if (ns !== void 0 && !(isObj(ns) && isInt(ns["attempt"], 1) && isStr(ns["at"], 40) && isStr(ns["detail"], 600) && Array.isArray(ns["ranks"]) && ns["ranks"].length <= 16 && ns["ranks"].every((r) => isInt(r))))
+    throw bad("nodeStop");
   const pol = v["policy"];
   if (pol !== void 0 && !(isObj(pol) && isInt(pol["attempt"], 1) && (pol["verb"] === "park" || pol["verb"] === "destroy") && isStr(pol["at"], 40) && isStr(pol["detail"], 400) && isStr(pol["approvedBy"], 45) && orNull(pol["endedAt"], (x) => isStr(x, 40))))
     throw bad("policy");
@@ -38066,6 +38097,11 @@ var init_signatures = __esm({
       ["cuda-oom", /CUDA out of memory|torch\.(?:cuda\.)?OutOfMemoryError|CUDA error: out of memory/],
       ["nan", /\bloss\b[^\n]{0,24}\b(?:nan|inf)\b|Loss is (?:NaN|Inf)|non-finite loss|\bNaN (?:or Inf )?(?:found|detected) in (?:loss|gradients?)/i],
       ["oom", /Out of memory: Killed process|oom-kill:|Memory cgroup out of memory/],
+      // A distributed job's collective that timed out or lost its peer: on a run on many boxes, a consequence of another node.
+      [
+        "collective",
+        /Watchdog caught collective operation timeout|ProcessGroupNCCL|NCCL (?:error|communicator was aborted)|gloo\/transport\/tcp|Connection closed by peer|Timed out waiting \d+ms for (?:recv|send) operation|DistBackendError/
+      ],
       ["code-error", /Traceback \(most recent call last\)/]
     ];
     CRASH_HINT = "Traceback \\(most recent call last\\)|out of memory|OutOfMemoryError|No space left on device|basic_ios::clear|unexpected pos|Disk quota exceeded|oom-kill|Killed process|loss.{0,24}(nan|inf)|non-finite|NaN (or Inf )?(found|detected)";
@@ -38707,6 +38743,15 @@ function renderSweep(v, m) {
   }
   return lines.join("\n");
 }
+function renderNodes(v) {
+  const lines = [`#### Nodes of ${code(v.runId)}`, "", "| rank | node | state | step | GPU | heartbeat | detail |", "|---|---|---|---|---|---|---|"];
+  for (const n of v.nodes ?? [])
+    lines.push(
+      `| ${n.rank} | ${n.host ? code(n.host) : "\u2014"} | ${ICON[n.state]} ${n.state}${n.cls ? ` (${n.cls})` : ""}${n.consequence ? ", a consequence" : ""} | ${n.step ?? "\u2014"} | ${n.gpuUtilPct !== null ? `${n.gpuUtilPct}%` : "\u2014"} | ${age(n.heartbeatAgeS)} | ${inert(n.detail, 200)} |`
+    );
+  return `${lines.join("\n")}
+`;
+}
 function renderPatrol(verdicts, memory, now, marker2 = "", header = "", key = null, unlaunched = []) {
   const hosts = new Set(verdicts.map((v) => v.host));
   const oneHost = hosts.size === 1 ? [...hosts][0] : null;
@@ -38730,6 +38775,12 @@ function renderPatrol(verdicts, memory, now, marker2 = "", header = "", key = nu
   if (unlaunched.length) notes.push("", ...unlaunched.map((l) => `- ${l}`));
   const tail = memoryBlock(fitMemory(memory, 24e3), key);
   let body = [...head, ...notes, ""].join("\n");
+  for (const v of verdicts) {
+    if (!v.nodes) continue;
+    const sec = renderNodes(v);
+    if (body.length + sec.length + tail.length + 64 < BODY_MAX) body += `
+${sec}`;
+  }
   for (const v of verdicts) {
     if (!v.cells) continue;
     const sec = renderSweep(v, memory.runs[v.runId]);
@@ -38859,7 +38910,8 @@ var init_render2 = __esm({
       "probe-error": "\u{1F9E9}",
       unknown: "\u2754",
       "torn-down": "\u{1F3C1}",
-      preempted: "\u{1FA82}"
+      preempted: "\u{1FA82}",
+      degraded: "\u{1F7E0}"
     };
     ESCALATE = [
       "preempted",
@@ -38871,7 +38923,8 @@ var init_render2 = __esm({
       "host-key-changed",
       "auth-refused",
       "probe-error",
-      "unknown"
+      "unknown",
+      "degraded"
     ];
     BODY_MAX = 65536;
     TAG_ROOM = 160;
@@ -38910,7 +38963,8 @@ function patrolEnd(verdicts, before, after, failOn, extra) {
         ...v.cells ? {
           summary: summaryText(summarize(v.cells)),
           cells: Object.fromEntries(v.cells.map((c) => [c.runId, { state: c.state, class: c.cls, attempt: c.attempt, step: c.step, gpus: c.cellGpus }]))
-        } : {}
+        } : {},
+        ...v.nodes ? { nodes: v.nodes.map((n) => ({ rank: n.rank, host: n.host, state: n.state, class: n.cls, consequence: n.consequence, step: n.step })) } : {}
       }
     ])
   );
@@ -39078,8 +39132,10 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
   await eachLimit(targets, concurrency, async (t, i) => {
     const price = t.hourlyPrice ?? null;
     const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
-    const seen = live.map((id) => {
-      const m = prev.runs[id];
+    const boxId = (key) => t.aliases?.[key] ?? key;
+    const seen = live.map((key) => {
+      const m = prev.runs[key];
+      const id = boxId(key);
       const cells2 = Object.entries(m?.cells ?? {}).map(([name, c]) => ({
         name,
         attempt: c.attempt,
@@ -39103,8 +39159,8 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
       let s;
       if (host2 && "transport" in host2) s = { kind: "transport", reason: host2.transport, detail: host2.message };
       else if (host2 instanceof Error || !host2) s = { kind: "probe-error", detail: `probe failed: ${host2?.message ?? "not probed"}` };
-      else if (host2.runErrors[id]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host2.runErrors[id]}` };
-      else s = { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === id) ?? emptyRun(id) };
+      else if (host2.runErrors[boxId(id)]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host2.runErrors[boxId(id)]}` };
+      else s = { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === boxId(id)) ?? emptyRun(boxId(id)) };
       let out;
       try {
         out = assess(id, s, prev.runs[id], opts, now);
@@ -39139,6 +39195,147 @@ var init_tick = __esm({
     init_verdict();
     init_cells2();
     init_preempt();
+  }
+});
+
+// src/patrol/nodes.ts
+function rowOf(v, rank2, key) {
+  if (!v)
+    return {
+      rank: rank2,
+      host: "",
+      state: "unknown",
+      cls: null,
+      consequence: false,
+      step: null,
+      heartbeatAgeS: null,
+      gpuUtilPct: null,
+      detail: `${key} was not probed`
+    };
+  const util = v.gpus.map((g) => g.utilPct).filter((u) => u !== null);
+  return {
+    rank: rank2,
+    host: v.host,
+    state: v.state,
+    cls: v.cls,
+    consequence: false,
+    step: v.step,
+    heartbeatAgeS: v.heartbeatAgeS,
+    gpuUtilPct: util.length ? Math.round(util.reduce((a, b) => a + b, 0) / util.length) : null,
+    detail: v.detail
+  };
+}
+function runOfNodes(rows) {
+  const failed = rows.filter((r) => r.state === "failed");
+  const gone = rows.filter((r) => r.state === "dead" || r.state === "rebooted" || r.state === "preempted");
+  const live = rows.filter((r) => ["running", "launching", "stalled", "queued"].includes(r.state));
+  const unseen = rows.filter((r) => UNSEEN.includes(r.state));
+  const flags = [];
+  const steps = rows.filter((r) => !isEnded(r.state) && r.step !== null).map((r) => r.step);
+  if (steps.length > 1 && Math.max(...steps) - Math.min(...steps) > STRAGGLER_STEPS) flags.push("straggler");
+  if (failed.length || gone.length) {
+    const own = failed.find((r) => r.cls !== "collective") ?? gone[0];
+    const silent = !own && failed.every((r) => r.cls === "collective") ? unseen[0] : void 0;
+    const cause = own ?? silent ?? failed[0];
+    for (const r of failed) if (r !== cause && r.cls === "collective") r.consequence = true;
+    if (silent) {
+      const others2 = failed.map((r) => `rank ${r.rank}`).join(", ");
+      return {
+        state: "failed",
+        cls: "collective",
+        detail: `rank ${silent.rank} ${silent.state}, probably the cause: ${others2} failed in a collective that lost it (a consequence)`,
+        flags
+      };
+    }
+    const state = cause.state === "failed" ? "failed" : cause.state;
+    const others = rows.filter((r) => r.consequence).map((r) => `rank ${r.rank}`);
+    const waiting = live.map((r) => `rank ${r.rank}`);
+    const detail = `rank ${cause.rank} ${cause.state}${cause.cls ? ` (${cause.cls})` : ""}: ${cause.detail}` + (others.length ? `; ${others.join(", ")} failed in a collective as a consequence` : "") + (waiting.length ? `; ${waiting.join(", ")} still run${waiting.length === 1 ? "s" : ""}: waiting in a collective until its timeout (${COLLECTIVE_TIMEOUT_TEXT}) and billing; stop the job there (tether stop, or on-node-failure: stop)` : "");
+    return { state, cls: cause.state === "failed" ? cause.cls : null, detail, flags };
+  }
+  if (unseen.length && unseen.length < rows.length && live.length)
+    return {
+      state: "degraded",
+      cls: null,
+      detail: `${unseen.map((r) => `rank ${r.rank} ${r.state}`).join(", ")}; ${live.map((r) => `rank ${r.rank} ${r.state}`).join(", ")}`,
+      flags
+    };
+  if (unseen.length === rows.length) return { state: rows[0].state, cls: null, detail: `no node could be read: ${rows[0].detail}`, flags };
+  if (rows.every((r) => r.state === "finished")) return { state: "finished", cls: null, detail: `every node finished (${rows.length})`, flags };
+  const order = ["stalled", "launching", "queued", "running", "finished"];
+  const worst = [...rows].sort((a, b) => rank(order, a.state) - rank(order, b.state))[0];
+  return { state: worst.state, cls: null, detail: rows.map((r) => `rank ${r.rank} ${r.state}`).join(", "), flags };
+}
+function planNodeStops(verdicts, memory, stopping) {
+  const out = [];
+  for (const v of verdicts) {
+    if (!stopping.has(v.runId) || v.state !== "failed" || !v.nodes) continue;
+    if (!v.nodes.some((n) => n.state === "failed" && !n.consequence)) continue;
+    if (memory.runs[v.runId]?.nodeStop?.attempt === v.attempt) continue;
+    const ranks = v.nodes.filter((n) => ["running", "stalled", "launching"].includes(n.state)).map((n) => n.rank);
+    if (ranks.length) out.push({ runId: v.runId, attempt: v.attempt, ranks });
+  }
+  return out;
+}
+function combineNodes(result, nodesOf2, prev, now) {
+  for (const [runId2, n] of Object.entries(nodesOf2)) {
+    const keys = Array.from({ length: n }, (_, k) => nodeKey(runId2, k));
+    const byKey = new Map(result.verdicts.filter((v) => keys.includes(v.runId)).map((v) => [v.runId, v]));
+    if (!byKey.size) continue;
+    const rows = keys.map((k, r) => rowOf(byKey.get(k), r, k));
+    const run2 = runOfNodes(rows);
+    const base = byKey.get(keys[0]) ?? [...byKey.values()][0];
+    const flags = [.../* @__PURE__ */ new Set([...rows.flatMap((_, r) => byKey.get(keys[r])?.flags ?? []), ...run2.flags])];
+    const before = prev.runs[runId2];
+    const since = before && before.state === run2.state ? before.since : now.toISOString();
+    const verdict = {
+      ...base,
+      runId: runId2,
+      state: run2.state,
+      cls: run2.cls,
+      flags,
+      detail: run2.detail,
+      remediation: [
+        run2.state === "failed" ? FAILURE_REMEDIATION[run2.cls ?? "other"] : STATE_REMEDIATION[run2.state],
+        ...flags.map((f) => FLAG_REMEDIATION[f])
+      ].join(" \xB7 "),
+      // A run is as alive as all its nodes: its heartbeat is the oldest.
+      heartbeatAgeS: rows.some((r) => r.heartbeatAgeS !== null) ? Math.max(...rows.map((r) => r.heartbeatAgeS ?? 0)) : null,
+      since,
+      nodes: rows
+    };
+    const first = result.verdicts.findIndex((v) => keys.includes(v.runId));
+    result.verdicts = result.verdicts.filter((v) => !keys.includes(v.runId));
+    result.verdicts.splice(Math.min(first, result.verdicts.length), 0, verdict);
+    const m0 = result.memory.runs[keys[0]];
+    const marks = Object.fromEntries(Object.entries(before ?? {}).filter(([k]) => RUN_MARKS.includes(k)));
+    if (m0) result.memory.runs[runId2] = { ...m0, ...marks, state: run2.state, cls: run2.cls, since, at: now.toISOString() };
+  }
+}
+var STRAGGLER_STEPS, COLLECTIVE_TIMEOUT_TEXT, UNSEEN, RUN_MARKS, rank;
+var init_nodes4 = __esm({
+  "src/patrol/nodes.ts"() {
+    "use strict";
+    init_remediation();
+    init_run_state();
+    init_grammar();
+    STRAGGLER_STEPS = 10;
+    COLLECTIVE_TIMEOUT_TEXT = "30 minutes by default";
+    UNSEEN = ["unreachable", "probe-error", "host-key-changed", "auth-refused"];
+    RUN_MARKS = [
+      "issue",
+      "comment",
+      "teardown",
+      "sync",
+      "registration",
+      "notified",
+      "preempted",
+      "recovery",
+      "collect",
+      "policy",
+      "nodeStop"
+    ];
+    rank = (order, s) => order.includes(s) ? order.indexOf(s) : -1;
   }
 });
 
@@ -39182,7 +39379,17 @@ var init_notify = __esm({
     init_markdown();
     init_memory();
     init_render2();
-    NOTIFY_STATES = ["preempted", "failed", "stalled", "dead", "rebooted", "unreachable", "host-key-changed", "auth-refused"];
+    NOTIFY_STATES = [
+      "preempted",
+      "failed",
+      "stalled",
+      "dead",
+      "rebooted",
+      "unreachable",
+      "host-key-changed",
+      "auth-refused",
+      "degraded"
+    ];
     NOTICE_MARKER = "<!-- tether:notice -->";
     noticeKey = (v) => `${v.state}:${v.cls ?? ""}:${v.attempt}`;
   }
@@ -39326,8 +39533,33 @@ function checkFresh(entries, result, observed, memory, reporter, refused) {
     }
   }
 }
+async function nodeStops(ctx, steps, entries, result, hosts, byName, now) {
+  const stopping = new Set(Object.entries(entries).flatMap(([id, e]) => e.nodes?.length && e.onNodeFailure === "stop" ? [id] : []));
+  const done = [];
+  for (const w of planNodeStops(result.verdicts, result.memory, stopping)) {
+    if (!steps.stopNodes) break;
+    const targets = w.ranks.flatMap((rank2) => {
+      const h = hosts.find((x) => x.runIds.includes(nodeKey(w.runId, rank2)));
+      const k = h ? byName.get(h.name) : void 0;
+      return k ? [{ rank: rank2, conn: k.conn, cred: k.cred, runRoot: k.runRoot }] : [];
+    });
+    const out = await steps.stopNodes(targets, w.runId);
+    const detail = `on-node-failure: stop: ${out.map((o) => `rank ${o.rank} ${o.detail}`).join(", ")}`;
+    const m = result.memory.runs[w.runId];
+    if (m) result.memory.runs[w.runId] = { ...m, nodeStop: { attempt: w.attempt, at: now.toISOString(), ranks: w.ranks, detail: detail.slice(0, 600) } };
+    const v = result.verdicts.find((x) => x.runId === w.runId);
+    if (v) v.detail = `${v.detail}; ${detail}`;
+    ctx.reporter.info(`patrol: ${w.runId}: ${detail}`);
+    done.push({ run_id: w.runId, attempt: w.attempt, nodes: out });
+  }
+  ctx.reporter.output("node-stops", JSON.stringify(done));
+}
+function nodeCounts(entries) {
+  return Object.fromEntries(Object.entries(entries).flatMap(([id, e]) => e.nodes?.length ? [[id, e.nodes.length]] : []));
+}
 function pick(memory, ids) {
-  return { ...memory, runs: Object.fromEntries(ids.filter((id) => memory.runs[id]).map((id) => [id, memory.runs[id]])) };
+  const keep = (k) => ids.includes(baseRunId(k));
+  return { ...memory, runs: Object.fromEntries(Object.entries(memory.runs).filter(([k]) => keep(k))) };
 }
 async function patrolPhase(cfg, ctx, steps) {
   const { reporter, ports } = ctx;
@@ -39349,7 +39581,7 @@ async function patrolPhase(cfg, ctx, steps) {
   const names2 = new Set(hosts.map((h) => h.name));
   if (names2.size !== hosts.length) throw new InputError("config", "two hosts have the same name; give each a unique name");
   const byName = new Map(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
-  let runIds = hosts.flatMap((h) => h.runIds);
+  let runIds = [...new Set(hosts.flatMap((h) => h.runIds).map(baseRunId))];
   const stateStore = cfg.stateFile ? ports.stateStore(cfg.stateFile) : void 0;
   const stores = [remote, stateStore].filter((s) => s !== void 0);
   if (remote?.hint && stateStore) await hintFrom(stateStore, remote, runIds, memKey);
@@ -39358,7 +39590,7 @@ async function patrolPhase(cfg, ctx, steps) {
   hosts = kept.hosts;
   runIds = kept.runIds;
   const opts = { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS };
-  const target = (h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice });
+  const target = (h) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice, ...h.aliases ? { aliases: h.aliases } : {} });
   const asValue = (err) => {
     if (err instanceof TransportError) return { transport: err.kind, message: err.message };
     throw err;
@@ -39378,7 +39610,9 @@ async function patrolPhase(cfg, ctx, steps) {
     now,
     cfg.concurrency
   );
+  combineNodes(result, nodeCounts(chosen.entries), memory, now);
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
+  await nodeStops(ctx, steps, chosen.entries, result, hosts, byName, now);
   const destroyed = await preemptionsAndDispatches(cfg, ctx, chosen.entries, result, billing, now, { steps, byName, memKey });
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : void 0;
@@ -39670,7 +39904,7 @@ async function keepOpen(closedIssues, memory, hosts, runIds, remote, reporter) {
   const finishedWith = new Set(closedIssues.filter((c) => memory.runs[c.runId]?.teardown).map((c) => c.runId));
   if (finishedWith.size) {
     reporter.info(`patrol: ${[...finishedWith].join(", ")}: torn down by tether's teardown, tracking issue closed: not patrolled`);
-    hosts = hosts.map((h) => ({ ...h, runIds: h.runIds.filter((id) => !finishedWith.has(id)) })).filter((h) => h.runIds.length > 0);
+    hosts = hosts.map((h) => ({ ...h, runIds: h.runIds.filter((id) => !finishedWith.has(baseRunId(id))) })).filter((h) => h.runIds.length > 0);
     runIds = runIds.filter((id) => !finishedWith.has(id));
   }
   for (const c of closedIssues)
@@ -39752,6 +39986,7 @@ var init_phase2 = __esm({
     init_remediation();
     init_render2();
     init_tick();
+    init_nodes4();
     init_notify();
     init_markdown();
     init_names();
@@ -45717,6 +45952,39 @@ var init_auto = __esm({
   }
 });
 
+// src/stop/nodes.ts
+var nodes_exports = {};
+__export(nodes_exports, {
+  stopNodes: () => stopNodes
+});
+async function stopNodes(targets, runId2) {
+  return Promise.all(
+    targets.map(async (t) => {
+      try {
+        const session = await connect({ ...t.conn, attempts: 1 }, t.cred);
+        try {
+          const s = await stopRun(session, `${t.runRoot}/${runId2}`, NODE_STOP_GRACE_S);
+          if (!s.wasAlive) return { rank: t.rank, stopped: false, detail: `had already ended (attempt ${s.attempt})` };
+          return s.alive ? { rank: t.rank, stopped: false, detail: `still runs after TERM and KILL: stop it by hand` } : { rank: t.rank, stopped: true, detail: `stopped (attempt ${s.attempt}${s.escalated ? ", KILL after the grace" : ""})` };
+        } finally {
+          session.close();
+        }
+      } catch (err) {
+        return { rank: t.rank, stopped: false, detail: `could not be stopped (${err.message.slice(0, 200)})` };
+      }
+    })
+  );
+}
+var NODE_STOP_GRACE_S;
+var init_nodes5 = __esm({
+  "src/stop/nodes.ts"() {
+    "use strict";
+    init_stop2();
+    init_client();
+    NODE_STOP_GRACE_S = 30;
+  }
+});
+
 // src/phases.ts
 async function runPhase(phase, inputs, env, reporter, ports) {
   maskSecrets(phase, inputs, reporter);
@@ -45737,7 +46005,8 @@ async function patrolSteps() {
     sync: async (...a) => (await Promise.resolve().then(() => (init_step(), step_exports))).syncAll(...a),
     follow: async (f) => (await Promise.resolve().then(() => (init_patrol2(), patrol_exports))).followRuns(f),
     orphans: async (...a) => (await Promise.resolve().then(() => (init_orphans(), orphans_exports))).findOrphans(...a),
-    afterVerified: async (...a) => (await Promise.resolve().then(() => (init_auto(), auto_exports))).afterVerifiedStep(...a)
+    afterVerified: async (...a) => (await Promise.resolve().then(() => (init_auto(), auto_exports))).afterVerifiedStep(...a),
+    stopNodes: async (...a) => (await Promise.resolve().then(() => (init_nodes5(), nodes_exports))).stopNodes(...a)
   };
 }
 function chatopsDeps(cfg, ctx) {

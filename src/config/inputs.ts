@@ -165,6 +165,10 @@ export const INPUTS = {
   'master-addr': {
     help: "launch, with nodes: the address the other nodes reach rank 0 at (default: rank 0's own source address toward rank 1, from ip route get on rank 0; give it when the nodes share a private network the runner does not see)",
   },
+  'on-node-failure': {
+    help: "launch, with nodes: when one node's job has failed (its marker written) while others still wait in their collective and bill: wait (default: the status says so) or stop (the patrol stops the job on the surviving nodes through its backend, the job and never the box; a recorded opt-in, signed into the registration)",
+    default: 'wait',
+  },
   'master-port': {
     help: "launch, with nodes: rank 0's rendezvous port (default 29500), checked reachable from every node before the launch",
     default: '29500',
@@ -416,6 +420,7 @@ export const LAUNCH_INPUTS = [
   'launcher',
   'master-addr',
   'master-port',
+  'on-node-failure',
   'on-preempt',
   'max-recoveries',
   'after-verified',

@@ -34,6 +34,8 @@ export interface MultiNode {
   /** The address the other nodes reach rank 0 at; null: rank 0's own source address toward rank 1, asked on rank 0. */
   masterAddr: string | null;
   launcher: Launcher;
+  /** What the patrol does with the surviving nodes' job once one node's job has failed (a recorded opt-in). */
+  onNodeFailure: 'wait' | 'stop';
 }
 
 const lineNo = (i: number) => `line ${i + 1}`;
@@ -80,8 +82,9 @@ export function parseNodes(inputs: Inputs): MultiNode | null {
     .map((l, i) => ({ l, i }))
     .filter(({ l }) => l.trim() && !l.trimStart().startsWith('#'));
   if (!lines.length) {
-    for (const k of ['nproc-per-node', 'master-addr', 'master-port', 'launcher'])
-      if ((inputs[k] ?? '').trim() && !(k === 'master-port' && inputs[k]!.trim() === '29500') && !(k === 'launcher' && inputs[k]!.trim() === 'none'))
+    const unset: Record<string, string> = { 'master-port': '29500', launcher: 'none', 'on-node-failure': 'wait' };
+    for (const k of ['nproc-per-node', 'master-addr', 'master-port', 'launcher', 'on-node-failure'])
+      if ((inputs[k] ?? '').trim() && inputs[k]!.trim() !== unset[k])
         throw new InputError(k, "is for a run on many boxes: give 'nodes' (one box a line, rank 0 first)");
     return null;
   }
@@ -111,6 +114,7 @@ export function parseNodes(inputs: Inputs): MultiNode | null {
     masterPort: v.port('master-port', inputs['master-port'], 29500),
     masterAddr: addr || null,
     launcher,
+    onNodeFailure: v.oneOf('on-node-failure', inputs['on-node-failure'], ['wait', 'stop'] as const, 'wait'),
   };
 }
 

@@ -10,6 +10,8 @@ export const OUTPUT_DOCS = {
     'run-file': 'path of the run description written in the workspace (tether-run-<run-id>.json unless run-file says otherwise)',
     'host-key-fingerprint': "the SHA256 fingerprint of the box's host key as seen on this connection",
     'registration-url': 'with report-to: the comment that registers the run for the patrol (empty otherwise)',
+    nodes:
+      'with nodes: JSON array, one per node, rank 0 first ({ rank, host, attempt, pid, handle, run_dir }); rank 0 is also the run-dir, handle and host-key-fingerprint above',
   },
   patrol: {
     policies:
@@ -17,7 +19,10 @@ export const OUTPUT_DOCS = {
     collects: 'with auto-collect-workflow: JSON array of the collects dispatched this tick for runs that ended ({ run_id, attempt, url })',
     recoveries:
       'JSON array, one per preempted run: { run_id, attempt, action } (dispatched with its url, dispatch, wait, exhausted, no-workflow, not-yet, dispatch-failed)',
-    states: 'JSON object: run id → { state, class, attempt, step, epoch, metrics, flags, host }',
+    states:
+      'JSON object: run id → { state, class, attempt, step, epoch, metrics, flags, host } (a sweep adds cells; a run on many boxes adds nodes: [{ rank, host, state, class, consequence, step }])',
+    'node-stops':
+      'JSON array of the runs on many boxes launched with on-node-failure: stop whose surviving nodes the patrol stopped this tick ({ run_id, attempt, nodes: [{ rank, stopped, detail }] })',
     escalate:
       'true when a run needs a person (stalled, failed, dead, rebooted, unreachable, probe-error, unknown), or an instance provisioned 30 min ago still has no run',
     orphans:

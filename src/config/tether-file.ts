@@ -12,6 +12,8 @@ export interface HostEntry {
   runIds: string[];
   /** What the instance costs per hour (any currency), for the cost-since-finished line. */
   hourlyPrice: number | null;
+  /** Node keys in runIds (`<run>#<rank>`, a run on many boxes) → the run's id on this host. */
+  aliases?: Record<string, string>;
 }
 
 const HOST_KEYS = new Set([

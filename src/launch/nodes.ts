@@ -165,7 +165,7 @@ export async function launchNodes(
       o.release?.id ?? null,
       phaseCfg.policy,
       undefined,
-      registered,
+      { nodes: registered, onNodeFailure: m.onNodeFailure },
     );
   } finally {
     for (const n of nodes) n.session.close();

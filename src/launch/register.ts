@@ -76,7 +76,7 @@ export async function register(
   releaseId: string | null,
   policy: PolicyTerms | null,
   recovered?: Pick<RecoveryTerms, 'recoveries' | 'previous' | 'restored'>,
-  nodes?: RegisteredNode[],
+  multi?: { nodes: RegisteredNode[]; onNodeFailure: 'wait' | 'stop' },
 ): Promise<number> {
   // Where the patrol finds the run without a file edit: signed with the key that launched it.
   const entry: Registration = {
@@ -104,7 +104,7 @@ export async function register(
     recovery: recoveryTerms(cfg, releaseId, recovered),
     policy,
     parkAfterS: cfg.parkAfter?.seconds ?? null,
-    ...(nodes?.length ? { nodes } : {}),
+    ...(multi?.nodes.length ? { nodes: multi.nodes, ...(multi.onNodeFailure === 'stop' ? { onNodeFailure: 'stop' as const } : {}) } : {}),
   };
   try {
     const url = await put(o.runId, renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, code));

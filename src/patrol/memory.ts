@@ -44,6 +44,8 @@ export interface RunMemory {
   firstStep?: number | null;
   /** The recovery the patrol dispatched for this preempted attempt: never a second one for the same attempt. */
   recovery?: { attempt: number; at: string; url: string };
+  /** on-node-failure: stop (a run on many boxes): the surviving nodes' job stopped once for this attempt, which ranks, and what came of it. */
+  nodeStop?: { attempt: number; at: string; ranks: number[]; detail: string };
   /** The collect the patrol dispatched when this attempt ended (`auto-collect-workflow`): once per attempt. */
   collect?: { attempt: number; at: string; url: string; run?: number };
   /** The after-verified policy the patrol carried out for this attempt (issue 27 §3): never twice. */
@@ -340,6 +342,20 @@ function parseRun(v: unknown, where: string, depth: number): RunMemory {
   const dispatchMark = (x: unknown) => x === undefined || (isObj(x) && isInt(x['attempt']) && isStr(x['at'], 40) && isStr(x['url'], 400));
   if (!dispatchMark(v['recovery'])) throw bad('recovery');
   if (!dispatchMark(v['collect']) || (isObj(v['collect']) && v['collect']['run'] !== undefined && !isInt(v['collect']['run'], 1))) throw bad('collect');
+  const ns = v['nodeStop'];
+  if (
+    ns !== undefined &&
+    !(
+      isObj(ns) &&
+      isInt(ns['attempt'], 1) &&
+      isStr(ns['at'], 40) &&
+      isStr(ns['detail'], 600) &&
+      Array.isArray(ns['ranks']) &&
+      ns['ranks'].length <= 16 &&
+      ns['ranks'].every((r) => isInt(r))
+    )
+  )
+    throw bad('nodeStop');
   const pol = v['policy'];
   if (
     pol !== undefined &&

@@ -11,7 +11,17 @@ import type { State } from './remediation.ts';
 import { stateText, type HostVerdict } from './render.ts';
 
 /** The states that need a person; `unreachable` only once it held for two ticks (a blip is not news). */
-export const NOTIFY_STATES: readonly State[] = ['preempted', 'failed', 'stalled', 'dead', 'rebooted', 'unreachable', 'host-key-changed', 'auth-refused'];
+export const NOTIFY_STATES: readonly State[] = [
+  'preempted',
+  'failed',
+  'stalled',
+  'dead',
+  'rebooted',
+  'unreachable',
+  'host-key-changed',
+  'auth-refused',
+  'degraded',
+];
 export const NOTICE_MARKER = '<!-- tether:notice -->';
 
 /** What a run's notice is about: its state, class and attempt (a new attempt that fails the same way is news again). */

@@ -49,6 +49,9 @@ export function patrolEnd(
               cells: Object.fromEntries(v.cells.map((c) => [c.runId, { state: c.state, class: c.cls, attempt: c.attempt, step: c.step, gpus: c.cellGpus }])),
             }
           : {}),
+        ...(v.nodes
+          ? { nodes: v.nodes.map((n) => ({ rank: n.rank, host: n.host, state: n.state, class: n.cls, consequence: n.consequence, step: n.step })) }
+          : {}),
       },
     ]),
   );

@@ -23,6 +23,7 @@ import { patrolEnd } from './outputs.ts';
 import { STATE_REMEDIATION } from './remediation.ts';
 import { renderPatrol, renderStatusForTerminal, statusMarker } from './render.ts';
 import { tick, type HostTarget, type TickResult } from './tick.ts';
+import { baseRunId, combineNodes, nodeKey, planNodeStops } from './nodes.ts';
 import type { AssessOptions } from './verdict.ts';
 import { markNotified, noticeBody, planNotices } from './notify.ts';
 import { code, inert } from '../report/markdown.ts';
@@ -88,6 +89,11 @@ export interface PatrolSteps {
   ) => Promise<OrphanCheck>;
   /** The after-verified act for one run (src/teardown/auto.ts): proof, approval, box, provider; the outcome as a value. */
   afterVerified?: (want: PolicyWanted, a: AfterVerifiedArgs) => Promise<PolicyOutcome>;
+  /** on-node-failure: stop (src/stop/nodes.ts): the surviving nodes' job stopped by its handle; each node's outcome. */
+  stopNodes?: (
+    targets: ReadonlyArray<{ rank: number; conn: ConnectionConfig; cred: Credential; runRoot: string }>,
+    runId: string,
+  ) => Promise<Array<{ rank: number; stopped: boolean; detail: string }>>;
 }
 
 /** What the after-verified act is handed for one run (the shape is src/teardown/auto.ts's input). */
@@ -186,8 +192,50 @@ function checkFresh(
   }
 }
 
+/**
+ * on-node-failure: stop: a failed run on many boxes whose other nodes still wait in their collective has their
+ * job stopped through its backend, once per attempt (a recorded opt-in, signed into the registration); the
+ * status and output `node-stops` say what came of it on each node.
+ */
+async function nodeStops(
+  ctx: PhaseContext,
+  steps: PatrolSteps,
+  entries: Record<string, Registration>,
+  result: TickResult,
+  hosts: HostEntry[],
+  byName: Map<string, KeyedHost>,
+  now: Date,
+): Promise<void> {
+  const stopping = new Set(Object.entries(entries).flatMap(([id, e]) => (e.nodes?.length && e.onNodeFailure === 'stop' ? [id] : [])));
+  const done: Array<{ run_id: string; attempt: number; nodes: Array<{ rank: number; stopped: boolean; detail: string }> }> = [];
+  for (const w of planNodeStops(result.verdicts, result.memory, stopping)) {
+    if (!steps.stopNodes) break;
+    const targets = w.ranks.flatMap((rank) => {
+      const h = hosts.find((x) => x.runIds.includes(nodeKey(w.runId, rank)));
+      const k = h ? byName.get(h.name) : undefined;
+      return k ? [{ rank, conn: k.conn, cred: k.cred, runRoot: k.runRoot }] : [];
+    });
+    const out = await steps.stopNodes(targets, w.runId);
+    const detail = `on-node-failure: stop: ${out.map((o) => `rank ${o.rank} ${o.detail}`).join(', ')}`;
+    const m = result.memory.runs[w.runId];
+    if (m) result.memory.runs[w.runId] = { ...m, nodeStop: { attempt: w.attempt, at: now.toISOString(), ranks: w.ranks, detail: detail.slice(0, 600) } };
+    const v = result.verdicts.find((x) => x.runId === w.runId);
+    if (v) v.detail = `${v.detail}; ${detail}`;
+    ctx.reporter.info(`patrol: ${w.runId}: ${detail}`);
+    done.push({ run_id: w.runId, attempt: w.attempt, nodes: out });
+  }
+  ctx.reporter.output('node-stops', JSON.stringify(done));
+}
+
+/** Runs on many boxes, by id: how many nodes each registration names. */
+function nodeCounts(entries: Record<string, Registration>): Record<string, number> {
+  return Object.fromEntries(Object.entries(entries).flatMap(([id, e]) => (e.nodes?.length ? [[id, e.nodes.length]] : [])));
+}
+
+/** The memory of these runs, with their nodes' (a run on many boxes keeps each node's under `<run>#<rank>`). */
 function pick(memory: TickMemory, ids: string[]): TickMemory {
-  return { ...memory, runs: Object.fromEntries(ids.filter((id) => memory.runs[id]).map((id) => [id, memory.runs[id]!])) };
+  const keep = (k: string) => ids.includes(baseRunId(k));
+  return { ...memory, runs: Object.fromEntries(Object.entries(memory.runs).filter(([k]) => keep(k))) };
 }
 
 /**
@@ -219,7 +267,8 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   if (names.size !== hosts.length) throw new InputError('config', 'two hosts have the same name; give each a unique name');
   // Every key is loaded before the first connection: a bad key is a bad input, not a failed tick.
   const byName = new Map<string, KeyedHost>(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
-  let runIds = hosts.flatMap((h) => h.runIds);
+  // The runs (a run on many boxes is one, its nodes' keys folded into it).
+  let runIds = [...new Set(hosts.flatMap((h) => h.runIds).map(baseRunId))];
   const stateStore = cfg.stateFile ? ports.stateStore(cfg.stateFile) : undefined;
   const stores = [remote, stateStore].filter((s): s is StatusStore => s !== undefined);
   // Tracking-issue numbers remembered in the state file let the GitHub store look them up directly.
@@ -229,7 +278,7 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   hosts = kept.hosts;
   runIds = kept.runIds;
   const opts = { stallAfterS: cfg.stallAfterS, progressRegexes: cfg.progressRegexes, checkpointEveryS: cfg.sync.checkpointEveryS };
-  const target = (h: HostEntry) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice });
+  const target = (h: HostEntry) => ({ label: h.name, runIds: h.runIds, hourlyPrice: h.hourlyPrice, ...(h.aliases ? { aliases: h.aliases } : {}) });
   // A host that cannot be reached is a value for the pure tick, not an exception.
   const asValue = (err: unknown) => {
     if (err instanceof TransportError) return { transport: err.kind, message: err.message };
@@ -250,7 +299,10 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
     now,
     cfg.concurrency,
   );
+  // A run on many boxes: its nodes' verdicts become the run's one verdict, with a row per node (issue 28 §2).
+  combineNodes(result, nodeCounts(chosen.entries), memory, now);
   checkFresh(chosen.entries, result, observed, memory, reporter, refused);
+  await nodeStops(ctx, steps, chosen.entries, result, hosts, byName, now);
   const destroyed = await preemptionsAndDispatches(cfg, ctx, chosen.entries, result, billing, now, { steps, byName, memKey });
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : undefined;
@@ -658,7 +710,7 @@ async function keepOpen(
   if (finishedWith.size) {
     // Torn down by tether (its signed mark) and its tracking issue closed: nothing more to patrol.
     reporter.info(`patrol: ${[...finishedWith].join(', ')}: torn down by tether's teardown, tracking issue closed: not patrolled`);
-    hosts = hosts.map((h) => ({ ...h, runIds: h.runIds.filter((id) => !finishedWith.has(id)) })).filter((h) => h.runIds.length > 0);
+    hosts = hosts.map((h) => ({ ...h, runIds: h.runIds.filter((id) => !finishedWith.has(baseRunId(id))) })).filter((h) => h.runIds.length > 0);
     runIds = runIds.filter((id) => !finishedWith.has(id));
   }
   for (const c of closedIssues)

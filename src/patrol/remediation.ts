@@ -17,6 +17,7 @@ export const FLAGS = [
   'blocked-disk',
   'spot-notice',
   'restarted-from-zero',
+  'straggler',
 ] as const;
 export type Flag = (typeof FLAGS)[number];
 
@@ -45,6 +46,8 @@ export const STATE_REMEDIATION: Record<Exclude<State, 'failed'>, string> = {
   unknown: 'no run record for this run id under run-root: check run-id, run-root and the host',
   preempted:
     'the provider (or Slurm) took the box or the job away, in its own words (never guessed from silence): what the job wrote after its newest synced checkpoint is lost with the box unless its disk survives; rent a new box and relaunch the identical command with `resume: true` from that checkpoint',
+  degraded:
+    'a run on many boxes with a node the patrol cannot reach while the others run: nothing is known to have failed; the others wait in their collective if it stopped. Check that node in the provider console',
   'torn-down': 'the instance was torn down after its checkpoints were verified; remove the run from the patrol (tether.yml) when you no longer want this line',
 };
 
@@ -54,6 +57,8 @@ export const FAILURE_REMEDIATION: Record<FailureClass, string> = {
   'cuda-oom':
     'CUDA out of memory (usually deterministic): check free VRAM, concurrent jobs and zombie holders, then fix batch sizing or set expandable_segments; not a retry',
   killed: `killed by SIGKILL with no traceback: if memory was tight it was the OOM killer (check cgroup oom_kill and dmesg), otherwise something killed it; once known, ${RESUME}`,
+  collective:
+    "a collective operation (NCCL or gloo) timed out or lost a peer: on a run on many boxes it is usually another node's failure (its row names it); else check the network between the nodes",
   'code-error': 'a Python error in the code or config: investigate and fix; do not retry',
   nan: 'the loss went NaN/Inf: a numerics problem; do not retry blindly, check the learning rate and data',
   terminated: `stopped by SIGTERM, and neither the provider nor Slurm said it preempted the box (a provider stop, a kill -TERM, or a preemption nobody reported): ${RESUME}, on a fresh instance if the GPU was taken`,
@@ -83,6 +88,8 @@ export const FLAG_REMEDIATION: Record<Flag, string> = {
     "EC2 gave the two-minute spot notice (the attempt's preempt_notice): the job was sent its preempt-signal to checkpoint, then TERM before the notice's time; the patrol syncs what it saved",
   'restarted-from-zero':
     "a recovery restored a checkpoint, but this attempt's first reported step is below its step: the job started from scratch; make it load the newest checkpoint in its folder (the runbook's contract)",
+  straggler:
+    "a run on many boxes where one node's step lags the others' by more than a few steps: that node is slower (its GPU, its disk or its network); the others wait for it at every collective",
   'no-checkpoints':
     "the run ended and its checkpoint globs match no file: nothing to collect; check the launch input 'checkpoints' against where the job saves",
 };

@@ -36,6 +36,7 @@ export const ICON: Record<State, string> = {
   unknown: '❔',
   'torn-down': '🏁',
   preempted: '🪂',
+  degraded: '🟠',
 };
 
 /** States that need a person. */
@@ -50,6 +51,7 @@ export const ESCALATE: readonly State[] = [
   'auth-refused',
   'probe-error',
   'unknown',
+  'degraded',
 ];
 export const BODY_MAX = 65_536;
 /** What the body leaves for the tag tether signs its comments with. */
@@ -186,6 +188,16 @@ export function renderSweep(v: HostVerdict, m: RunMemory | undefined): string {
   return lines.join('\n');
 }
 
+/** A run on many boxes: one row per node under the run's line (state, step, GPU, heartbeat), rank 0 first. */
+export function renderNodes(v: HostVerdict): string {
+  const lines = [`#### Nodes of ${code(v.runId)}`, '', '| rank | node | state | step | GPU | heartbeat | detail |', '|---|---|---|---|---|---|---|'];
+  for (const n of v.nodes ?? [])
+    lines.push(
+      `| ${n.rank} | ${n.host ? code(n.host) : '—'} | ${ICON[n.state]} ${n.state}${n.cls ? ` (${n.cls})` : ''}${n.consequence ? ', a consequence' : ''} | ${n.step ?? '—'} | ${n.gpuUtilPct !== null ? `${n.gpuUtilPct}%` : '—'} | ${age(n.heartbeatAgeS)} | ${esc(n.detail, 200)} |`,
+    );
+  return `${lines.join('\n')}\n`;
+}
+
 /** The job summary / sticky comment body: status table, remediation, charts, hidden memory. Pure. */
 export function renderPatrol(
   verdicts: HostVerdict[],
@@ -222,6 +234,11 @@ export function renderPatrol(
   // The memory must survive whole; its history is thinned (never its offsets) to leave room for the table.
   const tail = memoryBlock(fitMemory(memory, 24_000), key);
   let body = [...head, ...notes, ''].join('\n');
+  for (const v of verdicts) {
+    if (!v.nodes) continue;
+    const sec = renderNodes(v);
+    if (body.length + sec.length + tail.length + 64 < BODY_MAX) body += `\n${sec}`;
+  }
   for (const v of verdicts) {
     if (!v.cells) continue;
     const sec = renderSweep(v, memory.runs[v.runId]);

@@ -11,6 +11,7 @@ export const FAILURE_CLASSES = [
   'timeout',
   'node-fail',
   'cancelled',
+  'collective',
   'other',
 ] as const;
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
@@ -20,6 +21,11 @@ const SIGNATURES: Array<[FailureClass, RegExp]> = [
   ['cuda-oom', /CUDA out of memory|torch\.(?:cuda\.)?OutOfMemoryError|CUDA error: out of memory/],
   ['nan', /\bloss\b[^\n]{0,24}\b(?:nan|inf)\b|Loss is (?:NaN|Inf)|non-finite loss|\bNaN (?:or Inf )?(?:found|detected) in (?:loss|gradients?)/i],
   ['oom', /Out of memory: Killed process|oom-kill:|Memory cgroup out of memory/],
+  // A distributed job's collective that timed out or lost its peer: on a run on many boxes, a consequence of another node.
+  [
+    'collective',
+    /Watchdog caught collective operation timeout|ProcessGroupNCCL|NCCL (?:error|communicator was aborted)|gloo\/transport\/tcp|Connection closed by peer|Timed out waiting \d+ms for (?:recv|send) operation|DistBackendError/,
+  ],
   ['code-error', /Traceback \(most recent call last\)/],
 ];
 

@@ -11,6 +11,11 @@ export interface HostTarget {
   label: string;
   runIds: string[];
   hourlyPrice?: number | null;
+  /**
+   * A node of a run on many boxes (issue 28): its key in `runIds` and the tick memory (`<run>#<rank>`, never a
+   * run id: src/patrol/nodes.ts) → the run's id on this box. Its verdict carries the key until the nodes are combined.
+   */
+  aliases?: Record<string, string>;
 }
 
 export type { SeenRun };
@@ -39,8 +44,10 @@ export async function tick(targets: HostTarget[], prev: TickMemory, probe: Probe
     const price = t.hourlyPrice ?? null;
     // A torn-down run is not probed again: its instance is gone (or parked) on purpose.
     const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
-    const seen = live.map((id) => {
-      const m = prev.runs[id];
+    const boxId = (key: string) => t.aliases?.[key] ?? key;
+    const seen = live.map((key) => {
+      const m = prev.runs[key];
+      const id = boxId(key);
       const cells = Object.entries(m?.cells ?? {}).map(([name, c]) => ({
         name,
         attempt: c.attempt,
@@ -66,8 +73,8 @@ export async function tick(targets: HostTarget[], prev: TickMemory, probe: Probe
       let s: Seen;
       if (host && 'transport' in host) s = { kind: 'transport', reason: host.transport, detail: host.message };
       else if (host instanceof Error || !host) s = { kind: 'probe-error', detail: `probe failed: ${host?.message ?? 'not probed'}` };
-      else if (host.runErrors[id]) s = { kind: 'probe-error', detail: `probe output for this run is unreadable: ${host.runErrors[id]}` };
-      else s = { kind: 'observed', host, run: host.runs.find((r) => r.id === id) ?? emptyRun(id) };
+      else if (host.runErrors[boxId(id)]) s = { kind: 'probe-error', detail: `probe output for this run is unreadable: ${host.runErrors[boxId(id)]}` };
+      else s = { kind: 'observed', host, run: host.runs.find((r) => r.id === boxId(id)) ?? emptyRun(boxId(id)) };
       let out: ReturnType<typeof assess>;
       try {
         out = assess(id, s, prev.runs[id], opts, now);

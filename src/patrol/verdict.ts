@@ -6,6 +6,7 @@ import { SLURM_FAILURE } from '../backends/slurm.ts';
 import { durationText, FOREIGN_SLACK_S } from '../record/run-state.ts';
 import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type Flag, type State } from './remediation.ts';
 import { classifyFailure, signatureIn, type FailureClass } from './signatures.ts';
+import type { NodeRow } from './nodes.ts';
 
 export interface Verdict {
   runId: string;
@@ -30,6 +31,8 @@ export interface Verdict {
   newSignature: FailureClass | null;
   /** A sweep's cells, each with its own verdict (the run's line then summarizes them). */
   cells?: CellVerdict[];
+  /** A run on many boxes: each node's row, rank 0 first (src/patrol/nodes.ts). */
+  nodes?: NodeRow[];
 }
 
 /** A sweep's cell: a verdict of its own, with the GPUs it was given. */

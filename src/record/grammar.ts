@@ -7,6 +7,10 @@ import { BoxDataError, int, obj, optStr, str } from './strict.ts';
 
 /** A run or cell id: what launch accepts and what the probe asks about. */
 export const RUN_ID = new RegExp(RUN_ID_PATTERN);
+/** The key a node of a run on many boxes has in a patrol's verdicts and tick memory (`#` is outside the run id grammar). */
+export const nodeKey = (runId: string, rank: number) => `${runId}#${rank}`;
+/** The run a node key belongs to (a run id is its own). */
+export const baseRunId = (key: string) => key.replace(/#\d{1,2}$/, '');
 /** A sweep's cell name: it names a directory, so never `.`, `..` or a leading `-` (lib.sh is_cell_name). */
 export const CELL_NAME = new RegExp(CELL_NAME_PATTERN);
 /** An attempt directory name: 1..999999, no sign, no leading zero (so `007` is not attempt 7). */

@@ -18,6 +18,7 @@ export const STATES = [
   'unknown',
   'torn-down',
   'preempted',
+  'degraded',
 ] as const;
 export type State = (typeof STATES)[number];
 

@@ -50,6 +50,8 @@ export interface Registration {
   policy?: PolicyTerms | null;
   /** A run on many boxes (issue 28): every node, rank 0 first (rank 0 is also host, port and pin above). */
   nodes?: RegisteredNode[] | null;
+  /** on-node-failure: stop, a recorded opt-in: the patrol stops the surviving nodes' job once one node's failed. */
+  onNodeFailure?: 'stop' | null;
   /** park-after: the box parks itself this long after its job ended (a recorded opt-in: it acts without a fresh approval). */
   parkAfterS?: number | null;
 }
@@ -158,6 +160,7 @@ function fields(r: Registration): Record<string, unknown> {
           })),
         }
       : {}),
+    ...(r.nodes?.length && r.onNodeFailure === 'stop' ? { on_node_failure: 'stop' } : {}),
     ...(r.policy
       ? {
           policy: {
@@ -357,8 +360,11 @@ export function readRegistration(body: string): Sealed {
 }
 
 /** A multi-node run's nodes, strictly: ranks 0..n-1 in order, rank 0 the entry's own host (absent: one box). */
-function nodesOf(o: Record<string, unknown>, w: string): { nodes?: RegisteredNode[] } {
-  if (o['nodes'] === undefined) return {};
+function nodesOf(o: Record<string, unknown>, w: string): { nodes?: RegisteredNode[]; onNodeFailure?: 'stop' } {
+  if (o['nodes'] === undefined) {
+    if (o['on_node_failure'] !== undefined) throw new BoxDataError(`${w}.on_node_failure without nodes`);
+    return {};
+  }
   const nodes = arr(o, 'nodes', w, 16).map((x, i): RegisteredNode => {
     const x2 = `${w}.nodes[${i}]`;
     const n = obj(x, x2);
@@ -378,7 +384,9 @@ function nodesOf(o: Record<string, unknown>, w: string): { nodes?: RegisteredNod
   const r0 = nodes[0]!;
   if (r0.host !== o['host'] || r0.port !== o['port'] || r0.hostKeyFingerprint !== o['host_key_fingerprint'])
     throw new BoxDataError(`${w}.nodes[0] is not the registration's own host`);
-  return { nodes };
+  const stop = o['on_node_failure'];
+  if (stop !== undefined && stop !== 'stop') throw new BoxDataError(`${w}.on_node_failure is not stop`);
+  return { nodes, ...(stop === 'stop' ? { onNodeFailure: 'stop' as const } : {}) };
 }
 
 /** A jump host recorded with its pin, both or neither. */

@@ -8,6 +8,7 @@ import type { HostEntry } from '../config/tether-file.ts';
 import type { Credential } from '../ssh/keys.ts';
 import { verify } from '../ssh/sign.ts';
 import { readRegistration, signedBytes, whereRegistered, type Registration } from './entry.ts';
+import { nodeKey } from '../record/grammar.ts';
 import { isProvisionRecord, provisionedBytes, readProvisioned, type Provisioned } from './provisioned.ts';
 
 export interface Registered {
@@ -71,15 +72,24 @@ export function registeredHosts(found: Array<{ runId: string; body: string }>, c
       if ('why' in checked) throw new Error(checked.why);
       e = checked.entry;
       if (e.runId !== f.runId) throw new Error(`the entry is for run ${e.runId}, not the one its comment names`);
-      const conn = connectionTo(e, own);
-      const where = whereRegistered(e);
-      let name = `${e.user}@${e.host}:${e.port}`;
-      const same = [...byWhere.values()].filter((h) => h.name === name || h.name.startsWith(`${name} #`)).length;
-      if (!byWhere.has(where) && same) name += ` #${same + 1}`; // same address, another host key or run root
       const price = e.hourlyPrice ? Number(e.hourlyPrice) : null;
-      const host = byWhere.get(where) ?? { name, conn, runRoot: e.runRoot, runIds: [], hourlyPrice: price };
-      host.runIds.push(e.runId);
-      byWhere.set(where, host);
+      // A run on many boxes: each node is a host of its own, probed for the run under its node key.
+      const places = e.nodes?.length
+        ? e.nodes.map((n) => ({
+            at: { ...e, host: n.host, port: n.port, user: n.user, hostKeyFingerprint: n.hostKeyFingerprint, runRoot: n.runRoot },
+            key: nodeKey(e.runId, n.rank),
+          }))
+        : [{ at: e, key: e.runId }];
+      for (const { at, key } of places) {
+        const where = whereRegistered(at);
+        let name = `${at.user}@${at.host}:${at.port}`;
+        const same = [...byWhere.values()].filter((h) => h.name === name || h.name.startsWith(`${name} #`)).length;
+        if (!byWhere.has(where) && same) name += ` #${same + 1}`; // same address, another host key or run root
+        const host = byWhere.get(where) ?? { name, conn: connectionTo(at, own), runRoot: at.runRoot, runIds: [], hourlyPrice: price };
+        host.runIds.push(key);
+        if (key !== e.runId) host.aliases = { ...host.aliases, [key]: e.runId };
+        byWhere.set(where, host);
+      }
       entries[e.runId] = e;
     } catch (err) {
       refused.push(`${f.runId}: ${(err as Error).message}`);

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBox, type Box } from '../harness/box.ts';
-import { launchPhase } from '../harness/phases.ts';
 import { captureReporter } from '../harness/reporter.ts';
 import { routeBetween } from '../harness/route.ts';
 import { waitFor } from '../harness/sh.ts';
@@ -14,6 +13,9 @@ import { githubStore } from '../../src/github/status-store.ts';
 import { parseReportTo } from '../../src/config/patrol.ts';
 import { verifiedRegistration } from '../../src/registry/hosts.ts';
 import { loadCredential } from '../../src/ssh/keys.ts';
+import { probeHost } from '../../src/remote/probe.ts';
+import { launchPhase, patrolPhase } from '../harness/phases.ts';
+import { signalPid } from '../harness/pids.ts';
 
 /**
  * One run on two boxes over plain SSH (issue 28 §1, §4): two namespace boxes routed to each other, Debian's
@@ -35,10 +37,6 @@ beforeAll(async () => {
   unroute = routeBetween([a, b]);
   work = mkdtempSync(join(tmpdir(), 'tether-multinode-'));
   writeFileSync(key(), account.private, { mode: 0o600 });
-  for (const x of [a, b]) {
-    mkdirSync(join(x.home, 'code'), { recursive: true });
-    cpSync(DDP, join(x.home, 'code', 'ddp.py'));
-  }
   gh = await startGitHubDouble();
 });
 afterAll(async () => {
@@ -51,8 +49,17 @@ afterAll(async () => {
 
 const nodes = (over: { a?: string; b?: string } = {}) => `root@${a.addr} ${a.fingerprint}${over.a ?? ''}\nroot@${b.addr} ${b.fingerprint}${over.b ?? ''}`;
 const runDir = (x: Box, run: string) => join(x.home, '.tether', 'runs', run);
+/** Each run trains in a folder of its own on every box (its checkpoints are its own). */
+const codeDir = (x: Box, run: string) => join(x.home, 'w', run);
+function withCode(run: string) {
+  for (const x of [a, b]) {
+    mkdirSync(codeDir(x, run), { recursive: true });
+    cpSync(DDP, join(codeDir(x, run), 'ddp.py'));
+  }
+}
 const attempts = (x: Box, run: string) => (existsSync(join(runDir(x, run), 'attempts')) ? readdirSync(join(runDir(x, run), 'attempts')).length : 0);
 async function start(run: string, extra: Record<string, string> = {}, store?: ReturnType<typeof githubStore>) {
+  withCode(run);
   const r = captureReporter();
   const code = await launchPhase(
     {
@@ -60,7 +67,7 @@ async function start(run: string, extra: Record<string, string> = {}, store?: Re
       'ssh-key-path': key(),
       'run-id': run,
       command: '/usr/bin/python3 ddp.py',
-      workdir: '~/code',
+      workdir: `~/w/${run}`,
       env: 'TOTAL_STEPS=24\nSTEP_S=0.2\nSAVE_EVERY=4',
       checkpoints: 'ckpt/step_*.pt',
       audit: 'false',
@@ -109,8 +116,8 @@ describe('a run on two boxes', () => {
     const log1 = readFileSync(join(runDir(b, 'ddp-1'), 'attempts', '1', 'log'), 'utf8');
     expect(logged(log0).map(([st]) => st)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     expect(logged(log1)).toEqual(logged(log0));
-    expect(existsSync(join(a.home, 'code', 'ckpt', 'step_24.pt'))).toBe(true);
-    expect(existsSync(join(b.home, 'code', 'ckpt'))).toBe(false);
+    expect(existsSync(join(codeDir(a, 'ddp-1'), 'ckpt', 'step_24.pt'))).toBe(true);
+    expect(existsSync(join(codeDir(b, 'ddp-1'), 'ckpt'))).toBe(false);
     // The same data in one process: the loss curve agrees within float tolerance.
     const ref = mkdtempSync(join(tmpdir(), 'tether-ddp-ref-'));
     const one = spawnSync('/usr/bin/python3', [DDP], {
@@ -183,6 +190,7 @@ describe('a run on two boxes', () => {
   }, 120_000);
 
   it('a node that cannot start: the node that did is stopped again, and the launch failed naming it', async () => {
+    withCode('ddp-partial');
     const r = captureReporter();
     const code = await launchPhase(
       {
@@ -190,7 +198,7 @@ describe('a run on two boxes', () => {
         'ssh-key-path': key(),
         'run-id': 'ddp-partial',
         command: '/usr/bin/python3 ddp.py',
-        workdir: '~/code',
+        workdir: '~/w/ddp-partial',
         env: 'TOTAL_STEPS=400\nSTEP_S=0.2',
         audit: 'false',
         interpreter: '/usr/bin/python3',
@@ -206,4 +214,147 @@ describe('a run on two boxes', () => {
     expect(text).toMatch(/rank 0 stopped/);
     expect(JSON.parse(readFileSync(join(runDir(a, 'ddp-partial'), 'FAILED'), 'utf8'))).toMatchObject({ stage: 'stopped' });
   }, 90_000);
+});
+
+interface NodeState {
+  rank: number;
+  state: string;
+  class: string | null;
+  consequence: boolean;
+}
+describe('the patrol of a run on two boxes', () => {
+  const at = () => `issue:${gh.addIssue('Two nodes patrolled')}`;
+  const storeOf = (where: string) => githubStore(parseReportTo(where)!, { GITHUB_REPOSITORY: gh.repo, GITHUB_API_URL: gh.url }, 'ghs-actions-token');
+  async function patrol(where: string, run: string) {
+    const r = captureReporter();
+    await patrolPhase(
+      { 'ssh-key-path': key(), 'connect-timeout': '2', 'connect-attempts': '1', 'report-to': where, 'github-token': 'ghs-actions-token' },
+      { GITHUB_REPOSITORY: gh.repo, GITHUB_API_URL: gh.url },
+      r,
+      { probe: probeHost, remote: storeOf(where), workspace: work },
+    );
+    const states = JSON.parse(r.outputs['states'] ?? '{}') as Record<string, { state: string; class: string | null; nodes?: NodeState[] }>;
+    return { r, v: states[run], states, body: r.summaries.join('\n') };
+  }
+  /** The job's own process on a box, by its working directory (namespaces share the host's PIDs). */
+  const jobPid = (x: Box, run: string) =>
+    Number(
+      spawnSync('bash', ['-c', `for p in $(pgrep -f 'ddp.py'); do [ "$(readlink /proc/$p/cwd)" = ${JSON.stringify(codeDir(x, run))} ] && echo $p; done`], {
+        encoding: 'utf8',
+      })
+        .stdout.trim()
+        .split('\n')[0],
+    );
+  const launchLong = async (where: string, run: string, timeoutS: string) => {
+    const s = await start(run, { env: `TOTAL_STEPS=2000\nSTEP_S=0.2\nCOLLECTIVE_TIMEOUT_S=${timeoutS}`, 'report-to': where }, storeOf(where));
+    expect(s.code, s.text).toBe(0);
+    await waitFor(
+      'both nodes to train',
+      () => [a, b].every((x) => logged(readFileSync(join(runDir(x, run), 'attempts', '1', 'log'), 'utf8')).length >= 3),
+      60_000,
+    );
+  };
+
+  it('one round trip per node, one verdict with a row per node; a node SIGKILLed: the run failed naming it, the other a consequence', async () => {
+    const where = at();
+    await launchLong(where, 'ddp-kill', '20');
+    const p = await patrol(where, 'ddp-kill');
+    expect(p.v, p.r.errors.join('\n')).toMatchObject({ state: 'running' });
+    expect(p.v!.nodes!.map((n) => [n.rank, n.state])).toEqual([
+      [0, 'running'],
+      [1, 'running'],
+    ]);
+    expect(Object.keys(p.states)).toEqual(['ddp-kill']);
+    expect(p.body).toMatch(/#### Nodes of `ddp-kill`/);
+    expect(p.body).toContain(`| 1 | \`root@${b.addr}:22\` | 🟢 running |`);
+
+    signalPid(jobPid(b, 'ddp-kill'), 'SIGKILL');
+    await waitFor('both nodes to end', () => [a, b].every((x) => existsSync(join(runDir(x, 'ddp-kill'), 'FAILED'))), 60_000);
+    const f = await patrol(where, 'ddp-kill');
+    expect(f.v).toMatchObject({ state: 'failed', class: 'killed' });
+    expect(f.v!.nodes).toEqual([
+      expect.objectContaining({ rank: 0, state: 'failed', class: 'collective', consequence: true }),
+      expect.objectContaining({ rank: 1, state: 'failed', class: 'killed', consequence: false }),
+    ]);
+    expect(f.body).toMatch(/rank 1 failed \\?\(killed\\?\).*rank 0 failed in a collective as a consequence/);
+    expect(f.body).toContain('| 0 | `root@' + a.addr + ':22` | ❌ failed (collective), a consequence |');
+  }, 150_000);
+
+  it('a node black-holed: degraded while the other waits, then failed when its collective times out, the silent node named', async () => {
+    const where = at();
+    await launchLong(where, 'ddp-dark', '8');
+    // Everything to rank 1 dropped: the runner cannot reach it, and neither can rank 0, which waits in its all-reduce.
+    b.sh('iptables -I INPUT ! -i lo -j DROP');
+    try {
+      const d = await patrol(where, 'ddp-dark');
+      expect(d.v).toMatchObject({ state: 'degraded' });
+      expect(d.v!.nodes!.map((n) => n.state)).toEqual(['running', 'unreachable']);
+      await waitFor('rank 0 to time out', () => existsSync(join(runDir(a, 'ddp-dark'), 'FAILED')), 60_000);
+      const f = await patrol(where, 'ddp-dark');
+      expect(f.v).toMatchObject({ state: 'failed', class: 'collective' });
+      expect(f.body).toMatch(/rank 1 unreachable, probably the cause: rank 0 failed in a collective that lost it/);
+    } finally {
+      b.clearFirewall();
+      const pid = jobPid(b, 'ddp-dark');
+      if (pid) signalPid(pid, 'SIGKILL');
+    }
+  }, 150_000);
+
+  it('on-node-failure: stop: a node failed while the other hangs in its collective: the patrol stops that job (never the box), once', async () => {
+    const where = at();
+    const s = await start(
+      'ddp-stop',
+      { env: 'TOTAL_STEPS=2000\nSTEP_S=0.2\nCOLLECTIVE_TIMEOUT_S=300', 'report-to': where, 'on-node-failure': 'stop' },
+      storeOf(where),
+    );
+    expect(s.code, s.text).toBe(0);
+    await waitFor(
+      'both nodes to train',
+      () => [a, b].every((x) => logged(readFileSync(join(runDir(x, 'ddp-stop'), 'attempts', '1', 'log'), 'utf8')).length >= 3),
+      60_000,
+    );
+    // Rank 1 cut off from rank 0 only (the runner still reaches it), then its job killed: rank 0 never hears and hangs.
+    b.sh(`iptables -I INPUT -s ${a.addr} -j DROP; iptables -I OUTPUT -d ${a.addr} -j DROP`);
+    try {
+      signalPid(jobPid(b, 'ddp-stop'), 'SIGKILL');
+      await waitFor('rank 1 to record its failure', () => existsSync(join(runDir(b, 'ddp-stop'), 'FAILED')), 30_000);
+      const p = await patrol(where, 'ddp-stop');
+      expect(p.v).toMatchObject({ state: 'failed', class: 'killed' });
+      expect(JSON.parse(p.r.outputs['node-stops'] ?? '[]')).toEqual([
+        { run_id: 'ddp-stop', attempt: 1, nodes: [{ rank: 0, stopped: true, detail: expect.stringMatching(/^stopped \(attempt 1/) }] },
+      ]);
+      expect(JSON.parse(readFileSync(join(runDir(a, 'ddp-stop'), 'FAILED'), 'utf8'))).toMatchObject({ stage: 'stopped' });
+      expect(p.body).toMatch(/on-node-failure: stop: rank 0 stopped/);
+      // Once per attempt: the next tick stops nothing more (and rank 0 is now failed: stopped).
+      const again = await patrol(where, 'ddp-stop');
+      expect(JSON.parse(again.r.outputs['node-stops'] ?? '[]')).toEqual([]);
+      expect(again.v!.nodes!.map((n) => [n.rank, n.state, n.class])).toEqual([
+        [0, 'failed', 'stopped'],
+        [1, 'failed', 'killed'],
+      ]);
+      // The boxes are untouched: both still answer.
+      expect([a, b].every((x) => x.sshdPid() > 0)).toBe(true);
+    } finally {
+      b.clearFirewall();
+      b.sh('iptables -F OUTPUT');
+    }
+  }, 150_000);
+
+  it('resume after a node reboots: every node starts attempt 2, and training goes on from rank 0’s checkpoint', async () => {
+    const where = at();
+    await launchLong(where, 'ddp-reboot', '8');
+    await waitFor('a checkpoint on rank 0', () => existsSync(join(codeDir(a, 'ddp-reboot'), 'ckpt', 'step_4.pt')), 60_000);
+    await b.reboot();
+    await waitFor('rank 0 to time out', () => existsSync(join(runDir(a, 'ddp-reboot'), 'FAILED')), 60_000);
+    const p = await patrol(where, 'ddp-reboot');
+    expect(p.v!.nodes!.map((n) => n.state)).toEqual(['failed', 'rebooted']);
+    expect(p.v).toMatchObject({ state: 'rebooted' });
+    const s = await start('ddp-reboot', { env: 'TOTAL_STEPS=24\nSTEP_S=0.2\nCOLLECTIVE_TIMEOUT_S=20', resume: 'true', 'report-to': where }, storeOf(where));
+    expect(s.code, s.text).toBe(0);
+    expect((JSON.parse(s.r.outputs['nodes']!) as Array<{ attempt: number }>).map((n) => n.attempt)).toEqual([2, 2]);
+    await waitFor('both nodes to finish attempt 2', () => [a, b].every((x) => existsSync(join(runDir(x, 'ddp-reboot'), 'DONE'))), 90_000);
+    expect(readFileSync(join(runDir(a, 'ddp-reboot'), 'attempts', '2', 'log'), 'utf8')).toMatch(/resumed from step \d+ \(ckpt\/step_\d+\.pt\)/);
+    const fin = await patrol(where, 'ddp-reboot');
+    expect(fin.v).toMatchObject({ state: 'finished' });
+  }, 180_000);
 });

@@ -127,6 +127,15 @@ describe('the registration of a run on many boxes', () => {
     const { nodes: _n, ...one } = entry;
     expect(signedBytes(one).toString()).not.toContain('nodes');
   });
+  it('signs on-node-failure: stop with the nodes; it is refused on a one-box entry', () => {
+    expect(verifiedRegistration(seal({ ...entry, onNodeFailure: 'stop' }), cred)).toMatchObject({ entry: { onNodeFailure: 'stop' } });
+    expect(signedBytes({ ...entry, onNodeFailure: 'stop' }).toString()).toContain('"on_node_failure":"stop"');
+    const { nodes: _n, ...one } = entry;
+    const forged = JSON.parse(Buffer.from(/registration-data ([^ ]+) -->/.exec(seal(one))![1]!, 'base64').toString()) as Record<string, unknown>;
+    const body = `<!-- tether:registration mn1 -->\n<!-- tether:registration-data ${Buffer.from(JSON.stringify({ ...forged, on_node_failure: 'stop' })).toString('base64')} -->`;
+    expect(() => readRegistration(body)).toThrow(/on_node_failure without nodes/);
+    expect(refusal(() => parseNodes({ 'on-node-failure': 'stop' }))).toMatch(/input 'on-node-failure': is for a run on many boxes/);
+  });
   it('refuses nodes out of rank order, and a rank 0 that is not the entry’s own host', () => {
     const swapped = { ...entry, nodes: [entry.nodes![1]!, entry.nodes![0]!] };
     expect(() => readRegistration(seal(swapped))).toThrow(/nodes\[0\]\.rank is 1, not 0/);

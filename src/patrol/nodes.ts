@@ -1,0 +1,199 @@
+import type { RunMemory, TickMemory } from './memory.ts';
+import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type Flag, type State } from './remediation.ts';
+import type { FailureClass } from './signatures.ts';
+import type { TickVerdict } from './tick.ts';
+import { isEnded } from '../record/run-state.ts';
+import { baseRunId, nodeKey } from '../record/grammar.ts';
+
+/**
+ * One verdict for a run on many boxes (issue 28 §2), from each node's own verdict (probed as `<run>#<rank>`, one
+ * round trip per node): any node failed → the run failed, naming the node and its class, and a collective
+ * timeout on the others is a consequence, not a second cause; a node the patrol cannot reach while the others
+ * run → `degraded`, never dead; one node's step lagging the others → `straggler`. The nodes' rows stay under the
+ * run's line. Pure.
+ */
+
+/** A node's step may lag the most advanced node's by this many before it is flagged a straggler. */
+export const STRAGGLER_STEPS = 10;
+/** How long a surviving node waits in its collective by default (NCCL's and gloo's 30 minutes) while it bills. */
+const COLLECTIVE_TIMEOUT_TEXT = '30 minutes by default';
+
+export interface NodeRow {
+  rank: number;
+  host: string;
+  state: State;
+  cls: FailureClass | null;
+  /** This node's failure follows another's (a collective that timed out or lost its peer). */
+  consequence: boolean;
+  step: number | null;
+  heartbeatAgeS: number | null;
+  /** The node's GPUs' mean utilisation, when it has GPUs. */
+  gpuUtilPct: number | null;
+  detail: string;
+}
+
+export { baseRunId, nodeKey };
+
+/** Cannot say anything about the node's job this tick: not reached, or not readable. */
+const UNSEEN: readonly State[] = ['unreachable', 'probe-error', 'host-key-changed', 'auth-refused'];
+
+function rowOf(v: TickVerdict | undefined, rank: number, key: string): NodeRow {
+  if (!v)
+    return {
+      rank,
+      host: '',
+      state: 'unknown',
+      cls: null,
+      consequence: false,
+      step: null,
+      heartbeatAgeS: null,
+      gpuUtilPct: null,
+      detail: `${key} was not probed`,
+    };
+  const util = v.gpus.map((g) => g.utilPct).filter((u): u is number => u !== null);
+  return {
+    rank,
+    host: v.host,
+    state: v.state,
+    cls: v.cls,
+    consequence: false,
+    step: v.step,
+    heartbeatAgeS: v.heartbeatAgeS,
+    gpuUtilPct: util.length ? Math.round(util.reduce((a, b) => a + b, 0) / util.length) : null,
+    detail: v.detail,
+  };
+}
+
+/** The run's state and why, from its nodes' rows (marking the consequences). */
+export function runOfNodes(rows: NodeRow[]): { state: State; cls: FailureClass | null; detail: string; flags: Flag[] } {
+  const failed = rows.filter((r) => r.state === 'failed');
+  const gone = rows.filter((r) => r.state === 'dead' || r.state === 'rebooted' || r.state === 'preempted');
+  const live = rows.filter((r) => ['running', 'launching', 'stalled', 'queued'].includes(r.state));
+  const unseen = rows.filter((r) => UNSEEN.includes(r.state));
+  const flags: Flag[] = [];
+  const steps = rows.filter((r) => !isEnded(r.state) && r.step !== null).map((r) => r.step!);
+  if (steps.length > 1 && Math.max(...steps) - Math.min(...steps) > STRAGGLER_STEPS) flags.push('straggler');
+  if (failed.length || gone.length) {
+    // The cause: the first node that failed for a reason of its own, else one that died or was taken, else one
+    // that cannot be reached while the others' collectives lost a peer, else the first that failed.
+    const own = failed.find((r) => r.cls !== 'collective') ?? gone[0];
+    const silent = !own && failed.every((r) => r.cls === 'collective') ? unseen[0] : undefined;
+    const cause = own ?? silent ?? failed[0]!;
+    for (const r of failed) if (r !== cause && r.cls === 'collective') r.consequence = true;
+    if (silent) {
+      const others = failed.map((r) => `rank ${r.rank}`).join(', ');
+      return {
+        state: 'failed',
+        cls: 'collective',
+        detail: `rank ${silent.rank} ${silent.state}, probably the cause: ${others} failed in a collective that lost it (a consequence)`,
+        flags,
+      };
+    }
+    const state: State = cause.state === 'failed' ? 'failed' : cause.state;
+    const others = rows.filter((r) => r.consequence).map((r) => `rank ${r.rank}`);
+    const waiting = live.map((r) => `rank ${r.rank}`);
+    const detail =
+      `rank ${cause.rank} ${cause.state}${cause.cls ? ` (${cause.cls})` : ''}: ${cause.detail}` +
+      (others.length ? `; ${others.join(', ')} failed in a collective as a consequence` : '') +
+      (waiting.length
+        ? `; ${waiting.join(', ')} still run${waiting.length === 1 ? 's' : ''}: waiting in a collective until its timeout (${COLLECTIVE_TIMEOUT_TEXT}) and billing; stop the job there (tether stop, or on-node-failure: stop)`
+        : '');
+    return { state, cls: cause.state === 'failed' ? cause.cls : null, detail, flags };
+  }
+  if (unseen.length && unseen.length < rows.length && live.length)
+    return {
+      state: 'degraded',
+      cls: null,
+      detail: `${unseen.map((r) => `rank ${r.rank} ${r.state}`).join(', ')}; ${live.map((r) => `rank ${r.rank} ${r.state}`).join(', ')}`,
+      flags,
+    };
+  if (unseen.length === rows.length) return { state: rows[0]!.state, cls: null, detail: `no node could be read: ${rows[0]!.detail}`, flags };
+  if (rows.every((r) => r.state === 'finished')) return { state: 'finished', cls: null, detail: `every node finished (${rows.length})`, flags };
+  // Still going: the slowest of the live states speaks for the run (stalled over launching over running).
+  const order: State[] = ['stalled', 'launching', 'queued', 'running', 'finished'];
+  const worst = [...rows].sort((a, b) => rank(order, a.state) - rank(order, b.state))[0]!;
+  return { state: worst.state, cls: null, detail: rows.map((r) => `rank ${r.rank} ${r.state}`).join(', '), flags };
+}
+
+/** What belongs to the run itself in tick memory, never to one node's observation (status places, marks, dispatches). */
+const RUN_MARKS: ReadonlyArray<keyof RunMemory> = [
+  'issue',
+  'comment',
+  'teardown',
+  'sync',
+  'registration',
+  'notified',
+  'preempted',
+  'recovery',
+  'collect',
+  'policy',
+  'nodeStop',
+];
+
+/** What still runs of a run on many boxes whose job failed on one node (its marker written): what on-node-failure: stop stops. */
+export interface NodeStopWanted {
+  runId: string;
+  attempt: number;
+  ranks: number[];
+}
+
+/**
+ * The runs whose surviving nodes' job the patrol stops this tick (`on-node-failure: stop`, signed into their
+ * registration): the run failed, the cause is a node whose own job failed (final: its marker, never a node that is
+ * only silent), others still run, and this attempt was not stopped before. Pure.
+ */
+export function planNodeStops(verdicts: readonly TickVerdict[], memory: TickMemory, stopping: ReadonlySet<string>): NodeStopWanted[] {
+  const out: NodeStopWanted[] = [];
+  for (const v of verdicts) {
+    if (!stopping.has(v.runId) || v.state !== 'failed' || !v.nodes) continue;
+    if (!v.nodes.some((n) => n.state === 'failed' && !n.consequence)) continue;
+    if (memory.runs[v.runId]?.nodeStop?.attempt === v.attempt) continue;
+    const ranks = v.nodes.filter((n) => ['running', 'stalled', 'launching'].includes(n.state)).map((n) => n.rank);
+    if (ranks.length) out.push({ runId: v.runId, attempt: v.attempt, ranks });
+  }
+  return out;
+}
+
+const rank = (order: State[], s: State) => (order.includes(s) ? order.indexOf(s) : -1);
+
+/**
+ * Replaces each multi-node run's node verdicts (`<run>#<rank>`) with one verdict for the run (rank 0's, with the
+ * combined state, the union of flags and the rows), and writes the run's own memory from it (the nodes keep
+ * theirs under their keys). `nodesOf`: run id → how many nodes. Pure but for the two values it rewrites.
+ */
+export function combineNodes(result: { verdicts: TickVerdict[]; memory: TickMemory }, nodesOf: Record<string, number>, prev: TickMemory, now: Date): void {
+  for (const [runId, n] of Object.entries(nodesOf)) {
+    const keys = Array.from({ length: n }, (_, k) => nodeKey(runId, k));
+    const byKey = new Map(result.verdicts.filter((v) => keys.includes(v.runId)).map((v) => [v.runId, v]));
+    if (!byKey.size) continue;
+    const rows = keys.map((k, r) => rowOf(byKey.get(k), r, k));
+    const run = runOfNodes(rows);
+    const base = byKey.get(keys[0]!) ?? [...byKey.values()][0]!;
+    const flags = [...new Set([...rows.flatMap((_, r) => byKey.get(keys[r]!)?.flags ?? []), ...run.flags])];
+    const before = prev.runs[runId];
+    const since = before && before.state === run.state ? before.since : now.toISOString();
+    const verdict: TickVerdict = {
+      ...base,
+      runId,
+      state: run.state,
+      cls: run.cls,
+      flags,
+      detail: run.detail,
+      remediation: [
+        run.state === 'failed' ? FAILURE_REMEDIATION[run.cls ?? 'other'] : STATE_REMEDIATION[run.state as Exclude<State, 'failed'>],
+        ...flags.map((f) => FLAG_REMEDIATION[f]),
+      ].join(' · '),
+      // A run is as alive as all its nodes: its heartbeat is the oldest.
+      heartbeatAgeS: rows.some((r) => r.heartbeatAgeS !== null) ? Math.max(...rows.map((r) => r.heartbeatAgeS ?? 0)) : null,
+      since,
+      nodes: rows,
+    };
+    const first = result.verdicts.findIndex((v) => keys.includes(v.runId));
+    result.verdicts = result.verdicts.filter((v) => !keys.includes(v.runId));
+    result.verdicts.splice(Math.min(first, result.verdicts.length), 0, verdict);
+    // The run's memory: rank 0's observation, the combined state, and the run's own marks kept from before.
+    const m0: RunMemory | undefined = result.memory.runs[keys[0]!];
+    const marks = Object.fromEntries(Object.entries(before ?? {}).filter(([k]) => RUN_MARKS.includes(k as keyof RunMemory)));
+    if (m0) result.memory.runs[runId] = { ...m0, ...marks, state: run.state, cls: run.cls, since, at: now.toISOString() };
+  }
+}
