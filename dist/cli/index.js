@@ -29489,76 +29489,81 @@ ${inert(err.message)}`);
     );
     const bad = outcomes.map((x, rank2) => ({ x, rank: rank2 })).filter(({ x }) => "error" in x || x.result !== "started");
     if (bad.length) return await undoPartial(nodes, outcomes, bad, cfg.runId, reporter);
-    const started = outcomes;
-    const r0 = started[0];
-    reporter.output("result", "started");
-    reporter.output("run-id", cfg.runId);
-    reporter.output("attempt", String(r0.attempt));
-    reporter.output("handle", r0.handle);
-    reporter.output("run-dir", r0.runDir);
-    reporter.output("host-key-fingerprint", nodes[0].session.hostFingerprint);
-    const table2 = started.map((x, rank2) => ({
-      rank: rank2,
-      host: `${nodes[rank2].conn.user}@${nodes[rank2].conn.host}:${nodes[rank2].conn.port}`,
-      attempt: x.attempt,
-      pid: x.pid,
-      handle: x.handle,
-      run_dir: x.runDir
-    }));
-    reporter.output("nodes", JSON.stringify(table2));
-    reporter.summary(
-      `### \u2705 tether launch \u2014 ${code(cfg.runId)} on ${nodes.length} nodes: started
+    return await reportStarted(phaseCfg, ctx, o, nodes, outcomes, masterAddr, cred);
+  } finally {
+    for (const n of nodes) n.session.close();
+  }
+}
+async function reportStarted(phaseCfg, ctx, o, nodes, started, masterAddr, cred) {
+  const { reporter } = ctx;
+  const cfg = phaseCfg.launch;
+  const m = phaseCfg.nodes;
+  const r0 = started[0];
+  reporter.output("result", "started");
+  reporter.output("run-id", cfg.runId);
+  reporter.output("attempt", String(r0.attempt));
+  reporter.output("handle", r0.handle);
+  reporter.output("run-dir", r0.runDir);
+  reporter.output("host-key-fingerprint", nodes[0].session.hostFingerprint);
+  const table2 = started.map((x, rank2) => ({
+    rank: rank2,
+    host: `${nodes[rank2].conn.user}@${nodes[rank2].conn.host}:${nodes[rank2].conn.port}`,
+    attempt: x.attempt,
+    pid: x.pid,
+    handle: x.handle,
+    run_dir: x.runDir
+  }));
+  reporter.output("nodes", JSON.stringify(table2));
+  reporter.summary(
+    `### \u2705 tether launch \u2014 ${code(cfg.runId)} on ${nodes.length} nodes: started
 
 attempt ${r0.attempt}; rank 0 at ${code(`${masterAddr}:${m.masterPort}`)}
 
 | rank | node | pid | handle |
 |---|---|---|---|
 ` + table2.map((t) => `| ${t.rank} | ${code(t.host)} | ${t.pid ?? ""} | ${code(t.handle)} |`).join("\n")
-    );
-    const runFile = resolve2(ctx.ports.workspace, phaseCfg.runFile);
-    writeFileSync(
-      runFile,
-      sortedJson({
-        schema: "tether.run/v1",
-        run_id: cfg.runId,
-        attempt: r0.attempt,
-        backend: cfg.backend,
-        master_addr: masterAddr,
-        master_port: m.masterPort,
-        nodes: table2.map((t, rank2) => ({ ...t, host_key_fingerprint: nodes[rank2].session.hostFingerprint, run_root: nodes[rank2].runRoot })),
-        checkpoints: cfg.checkpoints,
-        commit: cfg.commit ?? null,
-        release: o.release?.id ?? null
-      }) + "\n"
-    );
-    reporter.output("run-file", runFile);
-    if (!o.store?.register) return 0;
-    const registered = nodes.map((n) => ({
-      rank: n.rank,
-      host: n.conn.host,
-      port: n.conn.port,
-      user: n.conn.user,
-      hostKeyFingerprint: n.session.hostFingerprint,
-      runRoot: n.runRoot,
-      instanceId: n.instanceId
-    }));
-    return await register(
-      o.store.register.bind(o.store),
-      r0,
-      { ...cfg, runRoot: nodes[0].runRoot, ...nodes[0].instanceId ? { instanceId: nodes[0].instanceId } : {} },
-      nodes[0].conn,
-      nodes[0].session,
-      cred,
-      reporter,
-      launcherOf(ctx.env),
-      o.release?.id ?? null,
-      phaseCfg.policy,
-      void 0,
-      { nodes: registered, onNodeFailure: m.onNodeFailure }
-    );
-  } finally {
-    for (const n of nodes) n.session.close();
-  }
+  );
+  const runFile = resolve2(ctx.ports.workspace, phaseCfg.runFile);
+  writeFileSync(
+    runFile,
+    sortedJson({
+      schema: "tether.run/v1",
+      run_id: cfg.runId,
+      attempt: r0.attempt,
+      backend: cfg.backend,
+      master_addr: masterAddr,
+      master_port: m.masterPort,
+      nodes: table2.map((t, rank2) => ({ ...t, host_key_fingerprint: nodes[rank2].session.hostFingerprint, run_root: nodes[rank2].runRoot })),
+      checkpoints: cfg.checkpoints,
+      commit: cfg.commit ?? null,
+      release: o.release?.id ?? null
+    }) + "\n"
+  );
+  reporter.output("run-file", runFile);
+  if (!o.store?.register) return 0;
+  const registered = nodes.map((n) => ({
+    rank: n.rank,
+    host: n.conn.host,
+    port: n.conn.port,
+    user: n.conn.user,
+    hostKeyFingerprint: n.session.hostFingerprint,
+    runRoot: n.runRoot,
+    instanceId: n.instanceId
+  }));
+  return await register(
+    o.store.register.bind(o.store),
+    r0,
+    { ...cfg, runRoot: nodes[0].runRoot, ...nodes[0].instanceId ? { instanceId: nodes[0].instanceId } : {} },
+    nodes[0].conn,
+    nodes[0].session,
+    cred,
+    reporter,
+    launcherOf(ctx.env),
+    o.release?.id ?? null,
+    phaseCfg.policy,
+    void 0,
+    { nodes: registered, onNodeFailure: m.onNodeFailure }
+  );
 }
 async function openAll(m, phaseCfg, cred, reporter) {
   const opened = await Promise.allSettled(m.conns.map((conn) => openPinned({ conn, cred }, reporter)));
@@ -39533,6 +39538,11 @@ function checkFresh(entries, result, observed, memory, reporter, refused) {
     }
   }
 }
+async function afterTick(ctx, steps, chosen, t) {
+  combineNodes(t.result, nodeCounts(chosen.entries), t.memory, t.now);
+  checkFresh(chosen.entries, t.result, t.observed, t.memory, ctx.reporter, chosen.refused);
+  await nodeStops(ctx, steps, chosen.entries, t.result, t.hosts, t.byName, t.now);
+}
 async function nodeStops(ctx, steps, entries, result, hosts, byName, now) {
   const stopping = new Set(Object.entries(entries).flatMap(([id, e]) => e.nodes?.length && e.onNodeFailure === "stop" ? [id] : []));
   const done = [];
@@ -39610,9 +39620,7 @@ async function patrolPhase(cfg, ctx, steps) {
     now,
     cfg.concurrency
   );
-  combineNodes(result, nodeCounts(chosen.entries), memory, now);
-  checkFresh(chosen.entries, result, observed, memory, reporter, refused);
-  await nodeStops(ctx, steps, chosen.entries, result, hosts, byName, now);
+  await afterTick(ctx, steps, chosen, { result, observed, memory, hosts, byName, now });
   const destroyed = await preemptionsAndDispatches(cfg, ctx, chosen.entries, result, billing, now, { steps, byName, memKey });
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : void 0;

@@ -123,7 +123,6 @@ export async function launchPhase(phaseCfg: LaunchPhaseConfig, ctx: PhaseContext
   }
   if (smoke.note) reporter.summary(smoke.note);
   const release = cfg.sync ? packRelease(cfg.sync.dir, cfg.sync.mode, workspace) : undefined;
-  // A run on many boxes: every node checked, then every node started, or none (issue 28).
   if (phaseCfg.nodes) return await launchNodes(phaseCfg, ctx, { release, auditCfg, store });
   const conn = phaseCfg.conn;
   const { cred, session, hostKeyNote } = await open(conn, reporter);

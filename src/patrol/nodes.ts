@@ -2,6 +2,9 @@ import type { RunMemory, TickMemory } from './memory.ts';
 import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type Flag, type State } from './remediation.ts';
 import type { FailureClass } from './signatures.ts';
 import type { TickVerdict } from './tick.ts';
+import type { NodeRow } from './verdict.ts';
+
+export type { NodeRow };
 import { isEnded } from '../record/run-state.ts';
 import { baseRunId, nodeKey } from '../record/grammar.ts';
 
@@ -17,20 +20,6 @@ import { baseRunId, nodeKey } from '../record/grammar.ts';
 export const STRAGGLER_STEPS = 10;
 /** How long a surviving node waits in its collective by default (NCCL's and gloo's 30 minutes) while it bills. */
 const COLLECTIVE_TIMEOUT_TEXT = '30 minutes by default';
-
-export interface NodeRow {
-  rank: number;
-  host: string;
-  state: State;
-  cls: FailureClass | null;
-  /** This node's failure follows another's (a collective that timed out or lost its peer). */
-  consequence: boolean;
-  step: number | null;
-  heartbeatAgeS: number | null;
-  /** The node's GPUs' mean utilisation, when it has GPUs. */
-  gpuUtilPct: number | null;
-  detail: string;
-}
 
 export { baseRunId, nodeKey };
 

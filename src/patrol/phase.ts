@@ -193,6 +193,22 @@ function checkFresh(
 }
 
 /**
+ * What every tick's verdicts go through before anything acts on them: a run on many boxes gets one verdict from
+ * its nodes' (issue 28 §2), registrations are checked fresh, and a failed run's surviving nodes are stopped when
+ * it opted in (on-node-failure: stop).
+ */
+async function afterTick(
+  ctx: PhaseContext,
+  steps: PatrolSteps,
+  chosen: Chosen,
+  t: { result: TickResult; observed: Map<string, HostObservation>; memory: TickMemory; hosts: HostEntry[]; byName: Map<string, KeyedHost>; now: Date },
+): Promise<void> {
+  combineNodes(t.result, nodeCounts(chosen.entries), t.memory, t.now);
+  checkFresh(chosen.entries, t.result, t.observed, t.memory, ctx.reporter, chosen.refused);
+  await nodeStops(ctx, steps, chosen.entries, t.result, t.hosts, t.byName, t.now);
+}
+
+/**
  * on-node-failure: stop: a failed run on many boxes whose other nodes still wait in their collective has their
  * job stopped through its backend, once per attempt (a recorded opt-in, signed into the registration); the
  * status and output `node-stops` say what came of it on each node.
@@ -267,8 +283,7 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   if (names.size !== hosts.length) throw new InputError('config', 'two hosts have the same name; give each a unique name');
   // Every key is loaded before the first connection: a bad key is a bad input, not a failed tick.
   const byName = new Map<string, KeyedHost>(hosts.map((h) => [h.name, { ...h, cred: loadCredential(h.conn.key) }]));
-  // The runs (a run on many boxes is one, its nodes' keys folded into it).
-  let runIds = [...new Set(hosts.flatMap((h) => h.runIds).map(baseRunId))];
+  let runIds = [...new Set(hosts.flatMap((h) => h.runIds).map(baseRunId))]; // (a run on many boxes is one run)
   const stateStore = cfg.stateFile ? ports.stateStore(cfg.stateFile) : undefined;
   const stores = [remote, stateStore].filter((s): s is StatusStore => s !== undefined);
   // Tracking-issue numbers remembered in the state file let the GitHub store look them up directly.
@@ -299,10 +314,7 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
     now,
     cfg.concurrency,
   );
-  // A run on many boxes: its nodes' verdicts become the run's one verdict, with a row per node (issue 28 §2).
-  combineNodes(result, nodeCounts(chosen.entries), memory, now);
-  checkFresh(chosen.entries, result, observed, memory, reporter, refused);
-  await nodeStops(ctx, steps, chosen.entries, result, hosts, byName, now);
+  await afterTick(ctx, steps, chosen, { result, observed, memory, hosts, byName, now });
   const destroyed = await preemptionsAndDispatches(cfg, ctx, chosen.entries, result, billing, now, { steps, byName, memKey });
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : undefined;

@@ -6,7 +6,6 @@ import { SLURM_FAILURE } from '../backends/slurm.ts';
 import { durationText, FOREIGN_SLACK_S } from '../record/run-state.ts';
 import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type Flag, type State } from './remediation.ts';
 import { classifyFailure, signatureIn, type FailureClass } from './signatures.ts';
-import type { NodeRow } from './nodes.ts';
 
 export interface Verdict {
   runId: string;
@@ -33,6 +32,21 @@ export interface Verdict {
   cells?: CellVerdict[];
   /** A run on many boxes: each node's row, rank 0 first (src/patrol/nodes.ts). */
   nodes?: NodeRow[];
+}
+
+/** One node of a run on many boxes under the run's verdict (src/patrol/nodes.ts combines them). */
+export interface NodeRow {
+  rank: number;
+  host: string;
+  state: State;
+  cls: FailureClass | null;
+  /** This node's failure follows another's (a collective that timed out or lost its peer). */
+  consequence: boolean;
+  step: number | null;
+  heartbeatAgeS: number | null;
+  /** The node's GPUs' mean utilisation, when it has GPUs. */
+  gpuUtilPct: number | null;
+  detail: string;
 }
 
 /** A sweep's cell: a verdict of its own, with the GPUs it was given. */

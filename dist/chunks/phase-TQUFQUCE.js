@@ -7871,6 +7871,11 @@ function checkFresh(entries, result, observed, memory, reporter, refused) {
     }
   }
 }
+async function afterTick(ctx, steps, chosen, t) {
+  combineNodes(t.result, nodeCounts(chosen.entries), t.memory, t.now);
+  checkFresh(chosen.entries, t.result, t.observed, t.memory, ctx.reporter, chosen.refused);
+  await nodeStops(ctx, steps, chosen.entries, t.result, t.hosts, t.byName, t.now);
+}
 async function nodeStops(ctx, steps, entries, result, hosts, byName, now) {
   const stopping = new Set(Object.entries(entries).flatMap(([id, e]) => e.nodes?.length && e.onNodeFailure === "stop" ? [id] : []));
   const done = [];
@@ -7948,9 +7953,7 @@ async function patrolPhase(cfg, ctx, steps) {
     now,
     cfg.concurrency
   );
-  combineNodes(result, nodeCounts(chosen.entries), memory, now);
-  checkFresh(chosen.entries, result, observed, memory, reporter, refused);
-  await nodeStops(ctx, steps, chosen.entries, result, hosts, byName, now);
+  await afterTick(ctx, steps, chosen, { result, observed, memory, hosts, byName, now });
   const destroyed = await preemptionsAndDispatches(cfg, ctx, chosen.entries, result, billing, now, { steps, byName, memKey });
   addBudgets(billing, chosen.entries, result.verdicts, now, reporter);
   const uploader = cfg.sync.artifact ? artifacts : void 0;

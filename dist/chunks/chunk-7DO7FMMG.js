@@ -646,76 +646,81 @@ ${inert(err.message)}`);
     );
     const bad = outcomes.map((x, rank) => ({ x, rank })).filter(({ x }) => "error" in x || x.result !== "started");
     if (bad.length) return await undoPartial(nodes, outcomes, bad, cfg.runId, reporter);
-    const started = outcomes;
-    const r0 = started[0];
-    reporter.output("result", "started");
-    reporter.output("run-id", cfg.runId);
-    reporter.output("attempt", String(r0.attempt));
-    reporter.output("handle", r0.handle);
-    reporter.output("run-dir", r0.runDir);
-    reporter.output("host-key-fingerprint", nodes[0].session.hostFingerprint);
-    const table = started.map((x, rank) => ({
-      rank,
-      host: `${nodes[rank].conn.user}@${nodes[rank].conn.host}:${nodes[rank].conn.port}`,
-      attempt: x.attempt,
-      pid: x.pid,
-      handle: x.handle,
-      run_dir: x.runDir
-    }));
-    reporter.output("nodes", JSON.stringify(table));
-    reporter.summary(
-      `### \u2705 tether launch \u2014 ${code(cfg.runId)} on ${nodes.length} nodes: started
+    return await reportStarted(phaseCfg, ctx, o, nodes, outcomes, masterAddr, cred);
+  } finally {
+    for (const n of nodes) n.session.close();
+  }
+}
+async function reportStarted(phaseCfg, ctx, o, nodes, started, masterAddr, cred) {
+  const { reporter } = ctx;
+  const cfg = phaseCfg.launch;
+  const m = phaseCfg.nodes;
+  const r0 = started[0];
+  reporter.output("result", "started");
+  reporter.output("run-id", cfg.runId);
+  reporter.output("attempt", String(r0.attempt));
+  reporter.output("handle", r0.handle);
+  reporter.output("run-dir", r0.runDir);
+  reporter.output("host-key-fingerprint", nodes[0].session.hostFingerprint);
+  const table = started.map((x, rank) => ({
+    rank,
+    host: `${nodes[rank].conn.user}@${nodes[rank].conn.host}:${nodes[rank].conn.port}`,
+    attempt: x.attempt,
+    pid: x.pid,
+    handle: x.handle,
+    run_dir: x.runDir
+  }));
+  reporter.output("nodes", JSON.stringify(table));
+  reporter.summary(
+    `### \u2705 tether launch \u2014 ${code(cfg.runId)} on ${nodes.length} nodes: started
 
 attempt ${r0.attempt}; rank 0 at ${code(`${masterAddr}:${m.masterPort}`)}
 
 | rank | node | pid | handle |
 |---|---|---|---|
 ` + table.map((t) => `| ${t.rank} | ${code(t.host)} | ${t.pid ?? ""} | ${code(t.handle)} |`).join("\n")
-    );
-    const runFile = resolve2(ctx.ports.workspace, phaseCfg.runFile);
-    writeFileSync(
-      runFile,
-      sortedJson({
-        schema: "tether.run/v1",
-        run_id: cfg.runId,
-        attempt: r0.attempt,
-        backend: cfg.backend,
-        master_addr: masterAddr,
-        master_port: m.masterPort,
-        nodes: table.map((t, rank) => ({ ...t, host_key_fingerprint: nodes[rank].session.hostFingerprint, run_root: nodes[rank].runRoot })),
-        checkpoints: cfg.checkpoints,
-        commit: cfg.commit ?? null,
-        release: o.release?.id ?? null
-      }) + "\n"
-    );
-    reporter.output("run-file", runFile);
-    if (!o.store?.register) return 0;
-    const registered = nodes.map((n) => ({
-      rank: n.rank,
-      host: n.conn.host,
-      port: n.conn.port,
-      user: n.conn.user,
-      hostKeyFingerprint: n.session.hostFingerprint,
-      runRoot: n.runRoot,
-      instanceId: n.instanceId
-    }));
-    return await register(
-      o.store.register.bind(o.store),
-      r0,
-      { ...cfg, runRoot: nodes[0].runRoot, ...nodes[0].instanceId ? { instanceId: nodes[0].instanceId } : {} },
-      nodes[0].conn,
-      nodes[0].session,
-      cred,
-      reporter,
-      launcherOf(ctx.env),
-      o.release?.id ?? null,
-      phaseCfg.policy,
-      void 0,
-      { nodes: registered, onNodeFailure: m.onNodeFailure }
-    );
-  } finally {
-    for (const n of nodes) n.session.close();
-  }
+  );
+  const runFile = resolve2(ctx.ports.workspace, phaseCfg.runFile);
+  writeFileSync(
+    runFile,
+    sortedJson({
+      schema: "tether.run/v1",
+      run_id: cfg.runId,
+      attempt: r0.attempt,
+      backend: cfg.backend,
+      master_addr: masterAddr,
+      master_port: m.masterPort,
+      nodes: table.map((t, rank) => ({ ...t, host_key_fingerprint: nodes[rank].session.hostFingerprint, run_root: nodes[rank].runRoot })),
+      checkpoints: cfg.checkpoints,
+      commit: cfg.commit ?? null,
+      release: o.release?.id ?? null
+    }) + "\n"
+  );
+  reporter.output("run-file", runFile);
+  if (!o.store?.register) return 0;
+  const registered = nodes.map((n) => ({
+    rank: n.rank,
+    host: n.conn.host,
+    port: n.conn.port,
+    user: n.conn.user,
+    hostKeyFingerprint: n.session.hostFingerprint,
+    runRoot: n.runRoot,
+    instanceId: n.instanceId
+  }));
+  return await register(
+    o.store.register.bind(o.store),
+    r0,
+    { ...cfg, runRoot: nodes[0].runRoot, ...nodes[0].instanceId ? { instanceId: nodes[0].instanceId } : {} },
+    nodes[0].conn,
+    nodes[0].session,
+    cred,
+    reporter,
+    launcherOf(ctx.env),
+    o.release?.id ?? null,
+    phaseCfg.policy,
+    void 0,
+    { nodes: registered, onNodeFailure: m.onNodeFailure }
+  );
 }
 async function openAll(m, phaseCfg, cred, reporter) {
   const opened = await Promise.allSettled(m.conns.map((conn) => openPinned({ conn, cred }, reporter)));

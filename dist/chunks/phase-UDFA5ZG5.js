@@ -22,7 +22,7 @@ import {
 import {
   launchPhase,
   packRelease
-} from "./chunk-CAXSLCP5.js";
+} from "./chunk-7DO7FMMG.js";
 import "./chunk-ZFPQ7UQN.js";
 import "./chunk-2V4ICCPU.js";
 import {

@@ -379,7 +379,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-QENULBSG.js"),
+      () => import("./phase-X4Q4H26R.js"),
       (m) => m.auditPhase
     )
   },
@@ -396,7 +396,7 @@ var PHASES = {
     // --from-provision fills the connection from provision's signed file first (src/launch/from-provision.ts).
     parse: (inputs, env) => parseLaunchPhase(withProvision(inputs, env), env),
     run: lazy(
-      () => import("./phase-QENULBSG.js"),
+      () => import("./phase-X4Q4H26R.js"),
       (m) => m.launchPhase
     )
   },
@@ -411,7 +411,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-PLBOHNSK.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-TQUFQUCE.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -517,7 +517,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseRecover,
     run: lazy(
-      () => import("./phase-K2Y6JPX2.js"),
+      () => import("./phase-UDFA5ZG5.js"),
       (m) => m.recoverPhase
     )
   }

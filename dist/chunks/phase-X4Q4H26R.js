@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   auditPhase,
   launchPhase
-} from "./chunk-CAXSLCP5.js";
+} from "./chunk-7DO7FMMG.js";
 import "./chunk-ZFPQ7UQN.js";
 import "./chunk-2V4ICCPU.js";
 import "./chunk-OD22EP3L.js";
