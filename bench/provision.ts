@@ -3,11 +3,11 @@
 // audit until the first step), against what SSH itself needs on the same box: `ssh true` plus an scp of the
 // code. Issue 26's goal: tether adds at most 5 s. Production polling (provision/phase.ts); medians of N runs;
 // nothing here is asserted.
+import { ed25519Pair } from '../src/ssh/keygen.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { LAMBDA_KEY, LambdaDouble } from '../test/harness/lambda-double.ts';
 import { launchPhase } from '../test/harness/phases.ts';
 import { captureReporter } from '../test/harness/reporter.ts';
@@ -17,7 +17,7 @@ import { readFileSync as read } from 'node:fs';
 const N = Number(process.env['BENCH_RUNS'] ?? 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const work = mkdtempSync(join(tmpdir(), 'tether-bench-provision-'));
-const account = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'bench' });
+const account = ed25519Pair('bench');
 const keyFile = join(work, 'key');
 writeFileSync(keyFile, account.private, { mode: 0o600 });
 // A small code folder, as a training repository's working copy might be: 20 files, 2 MB.

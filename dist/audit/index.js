@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-FOVPE7RT.js";
+} from "../chunks/chunk-GTLPK5IA.js";
 import "../chunks/chunk-PH7IAEM6.js";
 import "../chunks/chunk-J4JGH25V.js";
 import "../chunks/chunk-JLRFH4MV.js";

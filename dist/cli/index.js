@@ -44109,9 +44109,29 @@ var init_phase7 = __esm({
   }
 });
 
+// src/ssh/keygen.ts
+function ed25519Pair(comment = "") {
+  for (let i = 0; i < 8; i++) {
+    const pair = import_ssh24.default.utils.generateKeyPairSync("ed25519", comment ? { comment } : {});
+    if (wholeEd25519(pair.public)) return pair;
+  }
+  throw new Error("could not make a whole ed25519 key pair in 8 tries");
+}
+function wholeEd25519(publicLine) {
+  const blob = Buffer.from(publicLine.trim().split(/\s+/)[1] ?? "", "base64");
+  return blob.length === 51 && blob.readUInt32BE(0) === 11 && blob.subarray(4, 15).toString() === "ssh-ed25519" && blob.readUInt32BE(15) === 32;
+}
+var import_ssh24;
+var init_keygen = __esm({
+  "src/ssh/keygen.ts"() {
+    "use strict";
+    import_ssh24 = __toESM(require_lib3(), 1);
+  }
+});
+
 // src/provision/hostkey.ts
 function newHostKey(comment) {
-  const pair = import_ssh24.default.utils.generateKeyPairSync("ed25519", { comment });
+  const pair = ed25519Pair(comment);
   const blob = Buffer.from(pair.public.trim().split(/\s+/)[1] ?? "", "base64");
   return { privateKey: pair.private, publicKey: pair.public.trim(), fingerprint: fingerprint(blob) };
 }
@@ -44130,11 +44150,10 @@ function cloudConfig(k, authorizedKeys = []) {
     ""
   ].join("\n");
 }
-var import_ssh24;
 var init_hostkey2 = __esm({
   "src/provision/hostkey.ts"() {
     "use strict";
-    import_ssh24 = __toESM(require_lib3(), 1);
+    init_keygen();
     init_hostkey();
   }
 });

@@ -4,7 +4,7 @@
  * is pinned before the first connection. Never written to the runner's disk, never reused. Pure but for the
  * key generation.
  */
-import ssh2 from 'ssh2';
+import { ed25519Pair } from '../ssh/keygen.ts';
 import { fingerprint } from '../record/hostkey.ts';
 
 export interface BoxHostKey {
@@ -16,7 +16,7 @@ export interface BoxHostKey {
 }
 
 export function newHostKey(comment: string): BoxHostKey {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment });
+  const pair = ed25519Pair(comment);
   const blob = Buffer.from(pair.public.trim().split(/\s+/)[1] ?? '', 'base64');
   return { privateKey: pair.private, publicKey: pair.public.trim(), fingerprint: fingerprint(blob) };
 }

@@ -1,8 +1,8 @@
+import { ed25519Pair } from '../../src/ssh/keygen.ts';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBox, type Box } from '../harness/box.ts';
 import { captureReporter } from '../harness/reporter.ts';
@@ -29,7 +29,7 @@ let b: Box;
 let unroute: () => void;
 let work: string;
 let gh: GitHubDouble;
-const account = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'tether-runner' });
+const account = ed25519Pair('tether-runner');
 const key = () => join(work, 'key');
 
 beforeAll(async () => {

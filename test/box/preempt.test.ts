@@ -1,7 +1,7 @@
+import { ed25519Pair } from '../../src/ssh/keygen.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EC2_ENV, EC2_REGION, Ec2Double } from '../harness/ec2-double.ts';
 import { launchPhase, patrolPhase, provisionPhase } from '../harness/phases.ts';
@@ -28,7 +28,7 @@ const readIf = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : '');
 let ec2: Ec2Double;
 let gh: GitHubDouble;
 let work: string;
-const account = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'tether-runner' });
+const account = ed25519Pair('tether-runner');
 
 beforeAll(async () => {
   ec2 = new Ec2Double();

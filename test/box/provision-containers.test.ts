@@ -1,8 +1,8 @@
+import { ed25519Pair } from '../../src/ssh/keygen.ts';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPhase, launchPhase, provisionPhase, teardownPhase } from '../harness/phases.ts';
 import { RUNPOD_KEY, RunpodDouble } from '../harness/runpod-double.ts';
@@ -31,7 +31,7 @@ let runpod: RunpodDouble;
 let vast: VastDouble;
 let paperspace: PaperspaceDouble;
 let work: string;
-const account = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'tether-runner' });
+const account = ed25519Pair('tether-runner');
 let keyFile: string;
 
 beforeAll(async () => {

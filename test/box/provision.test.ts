@@ -1,7 +1,7 @@
+import { ed25519Pair } from '../../src/ssh/keygen.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_KEY, LambdaDouble } from '../harness/lambda-double.ts';
 import { EC2_ENV, EC2_REGION, Ec2Double } from '../harness/ec2-double.ts';
@@ -23,7 +23,7 @@ import { waitFor } from '../harness/sh.ts';
  */
 let lambda: LambdaDouble;
 let work: string;
-const account = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'tether-runner' });
+const account = ed25519Pair('tether-runner');
 
 beforeAll(async () => {
   lambda = new LambdaDouble();

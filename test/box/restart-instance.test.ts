@@ -1,7 +1,7 @@
+import { ed25519Pair } from '../../src/ssh/keygen.ts';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPhase, patrolPhase, provisionPhase, recoverPhase } from '../harness/phases.ts';
 import { startGitHubDouble, type GitHubDouble } from '../harness/github-double.ts';
@@ -24,7 +24,7 @@ import { loadCredential } from '../../src/ssh/keys.ts';
 let vast: VastDouble;
 let gh: GitHubDouble;
 let work: string;
-const account = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'tether-runner' });
+const account = ed25519Pair('tether-runner');
 const RUN = 'vast-restart';
 const ENV_LINES = 'STEP_S=0.3\nTOTAL_STEPS=30\nSAVE_EVERY=4';
 

@@ -252,7 +252,18 @@ export class Ec2Double {
 
   /** cloud-init's part: ssh_keys (unless ignored) and ssh_authorized_keys from the user-data. */
   private async boot(inst: Ec2Instance): Promise<void> {
-    const box = await bootFromUserData(inst.userData, { ignoreHostKey: this.ignoreUserData });
+    let box;
+    try {
+      box = await bootFromUserData(inst.userData, { ignoreHostKey: this.ignoreUserData });
+    } catch (err) {
+      // An instance that cannot start is one EC2 reports terminated (provision then says so), never one left pending.
+      process.stderr.write(`ec2 double: instance ${inst.id} did not start: ${(err as Error).message}\n`);
+      if (inst.state === 'pending') {
+        inst.state = 'terminated';
+        inst.stateReason = 'Server.InternalError';
+      }
+      return;
+    }
     if (inst.state !== 'pending') return box.destroy();
     inst.box = box;
     inst.state = 'running';

@@ -3,9 +3,9 @@
  * on-preempt replace, a patrol with the provider's credentials and checkpoint sync that dispatches recoveries
  * to the GitHub double (the real @octokit/rest), and tether recover as the dispatched workflow runs it.
  */
+import { ed25519Pair } from '../../src/ssh/keygen.ts';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { githubStore } from '../../src/github/status-store.ts';
 import { parseReportTo } from '../../src/config/patrol.ts';
 import { probeHost } from '../../src/remote/probe.ts';
@@ -24,7 +24,7 @@ export function logged(text: string): Array<[number, string]> {
 export const readIf = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : '');
 
 export class SpotLab {
-  readonly account = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'tether-runner' });
+  readonly account = ed25519Pair('tether-runner');
   readonly key: string;
   constructor(
     readonly ec2: Ec2Double,

@@ -1,5 +1,5 @@
+import { ed25519Pair } from '../../src/ssh/keygen.ts';
 import { describe, expect, it } from 'vitest';
-import ssh2 from 'ssh2';
 import { afterVerified, type AfterVerifiedDeps } from '../../src/teardown/after-verified.ts';
 import { approvalOf } from '../../src/teardown/auto.ts';
 import { costSince, planPolicies, policyLine, runOfUrl, savedLine, type PolicyWanted } from '../../src/patrol/policy.ts';
@@ -244,7 +244,7 @@ describe('after-verified at launch: only where the patrol can act, signed with t
     ).toMatch(/run-root and workdir under \/workspace/);
     expect(refusal(() => parseLaunch({ ...pa, 'park-after': '1h', cells: 'a: python a.py\nb: python b.py', command: '' }))).toMatch(/not offered for a sweep/);
     // Signed into the registration; an older entry without it reads as it was.
-    const pair = ssh2.utils.generateKeyPairSync('ed25519') as unknown as { private: string };
+    const pair = ed25519Pair() as unknown as { private: string };
     const cred = loadCredential({ kind: 'content', text: pair.private });
     const entry = { ...ENTRY, parkAfterS: 1800 };
     const body = renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, (x) => x);
@@ -253,7 +253,7 @@ describe('after-verified at launch: only where the patrol can act, signed with t
     expect('parkAfterS' in readRegistration(renderRegistration({ entry: ENTRY, ...sign(cred, signedBytes(ENTRY)) }, (x) => x)).entry).toBe(false);
   });
   it('the approving run comes from the runner: outside a workflow run there is nothing to check', () => {
-    const privateKey = (ssh2.utils.generateKeyPairSync('ed25519') as unknown as { private: string }).private;
+    const privateKey = (ed25519Pair() as unknown as { private: string }).private;
     const inputs = { ...base, 'after-verified': 'destroy', host: '10.0.0.2', 'host-key-fingerprint': FP, 'ssh-key': privateKey, 'report-to': 'issue:3' };
     const env = { GITHUB_RUN_ID: '555', GITHUB_RUN_ATTEMPT: '2', GITHUB_WORKFLOW_REF: 'lab/train/.github/workflows/launch.yml@refs/heads/main' };
     expect(parseLaunchPhase(inputs, env).policy).toEqual({ ...POLICY, approvingRun: { ...POLICY.approvingRun, attempt: 2 } });
@@ -261,7 +261,7 @@ describe('after-verified at launch: only where the patrol can act, signed with t
     expect(refusal(() => parseLaunchPhase({ ...inputs, 'report-to': '' }, env))).toMatch(/'after-verified': needs report-to/);
   });
   it('the registration signs the policy: an edit to it breaks the signature', () => {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519') as unknown as { private: string };
+    const pair = ed25519Pair() as unknown as { private: string };
     const cred = loadCredential({ kind: 'content', text: pair.private });
     const body = renderRegistration({ entry: ENTRY, ...sign(cred, signedBytes(ENTRY)) }, (s) => `\`${s}\``);
     expect(body).toContain('the patrol will destroy it, as approved through environment `gpu-approval` on workflow run `555`');
@@ -357,7 +357,7 @@ describe('on-preempt restart-instance: only where tether can start the preempted
     expect(refusal(() => parseLaunch({ ...base, provider: '', 'instance-id': '' }))).toMatch(/needs provider \(and instance-id\)/);
   });
   it('its terms carry no command or release (the work is on the instance), and read back signed', () => {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519') as unknown as { private: string };
+    const pair = ed25519Pair() as unknown as { private: string };
     const cred = loadCredential({ kind: 'content', text: pair.private });
     const recovery = {
       onPreempt: 'restart-instance' as const,

@@ -1,4 +1,4 @@
-import ssh2 from 'ssh2';
+import { ed25519Pair } from '../../src/ssh/keygen.ts';
 import { describe, expect, it } from 'vitest';
 import { connectionTo, parseConnection, parseJumpAddress, parseOwnConnection } from '../../src/config/connection.ts';
 import { fingerprint } from '../../src/record/hostkey.ts';
@@ -110,7 +110,7 @@ describe('OpenSSH through the jump host', () => {
 });
 
 describe('a registration through a jump host', () => {
-  const ours: Credential = { privateKey: Buffer.from(ssh2.utils.generateKeyPairSync('ed25519').private) };
+  const ours: Credential = { privateKey: Buffer.from(ed25519Pair().private) };
   const entry: Registration = {
     runId: 'r1',
     host: '10.0.0.5',

@@ -1,5 +1,5 @@
+import { ed25519Pair } from '../../src/ssh/keygen.ts';
 import { describe, expect, it } from 'vitest';
-import ssh2 from 'ssh2';
 import { nodeCommand, nodeEnv, parseNodes } from '../../src/config/nodes.ts';
 import { parseLaunchPhase } from '../../src/config/launch.ts';
 import { InputError } from '../../src/config/errors.ts';
@@ -102,7 +102,7 @@ describe('launch with nodes', () => {
 });
 
 describe('the registration of a run on many boxes', () => {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519') as unknown as { private: string };
+  const pair = ed25519Pair() as unknown as { private: string };
   const cred = loadCredential({ kind: 'content', text: pair.private });
   const entry: Registration = {
     runId: 'mn1',

@@ -1,3 +1,4 @@
+import { ed25519Pair } from '../../src/ssh/keygen.ts';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,6 @@ import { consoleHostKeyFingerprints, ec2Error } from '../../src/providers/aws-pr
 import { ProvisionError, type BoxState, type Candidate, type Provisioner } from '../../src/providers/types.ts';
 import { parse } from 'yaml';
 import { fingerprint } from '../../src/record/hostkey.ts';
-import ssh2 from 'ssh2';
 import { BoxDataError } from '../../src/record/strict.ts';
 import { isProvisionRecord, provisionedBytes, readProvisioned, renderProvisioned, unlaunchedLine, type Provisioned } from '../../src/registry/provisioned.ts';
 import { verifiedProvisioned, verifiedRegistration } from '../../src/registry/hosts.ts';
@@ -399,8 +399,8 @@ describe("the box's host key and the provision inputs", () => {
 });
 
 describe('the provision record', () => {
-  const ours = { privateKey: Buffer.from(ssh2.utils.generateKeyPairSync('ed25519').private) };
-  const theirs = { privateKey: Buffer.from(ssh2.utils.generateKeyPairSync('ed25519').private) };
+  const ours = { privateKey: Buffer.from(ed25519Pair().private) };
+  const theirs = { privateKey: Buffer.from(ed25519Pair().private) };
   const entry: Provisioned = {
     runId: 'r1',
     provider: 'lambda',
@@ -481,7 +481,7 @@ describe('budgets', () => {
   });
 
   it('are signed into the registration (an edited budget fails the signature) and read back strictly', () => {
-    const ours = { privateKey: Buffer.from(ssh2.utils.generateKeyPairSync('ed25519').private) };
+    const ours = { privateKey: Buffer.from(ed25519Pair().private) };
     const e = reg({ hourlyPrice: '1.29', maxHoursS: 43_200, maxCost: '20' });
     const body = renderRegistration({ entry: e, ...sign(ours, signedBytes(e)) }, code);
     expect(readRegistration(body).entry).toMatchObject({ hourlyPrice: '1.29', maxHoursS: 43_200, maxCost: '20' });
@@ -503,8 +503,8 @@ describe('budgets', () => {
 });
 
 describe('the hand-off file: provision → launch with nothing copied, and nothing trusted that is not signed', () => {
-  const key = ssh2.utils.generateKeyPairSync('ed25519');
-  const other = ssh2.utils.generateKeyPairSync('ed25519');
+  const key = ed25519Pair();
+  const other = ed25519Pair();
   const dir = mkdtempSync(join(tmpdir(), 'tether-handoff-'));
   const keyFile = join(dir, 'k');
   writeFileSync(keyFile, key.private, { mode: 0o600 });

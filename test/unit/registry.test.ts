@@ -1,3 +1,4 @@
+import { ed25519Pair } from '../../src/ssh/keygen.ts';
 import ssh2 from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { BoxDataError } from '../../src/record/strict.ts';
@@ -11,7 +12,9 @@ import { sign, signerOf, verify } from '../../src/ssh/sign.ts';
 import { renderGfm, visibleText } from '../harness/render.ts';
 
 const keyOf = (type: 'ed25519' | 'rsa' | 'ecdsa'): Credential => ({
-  privateKey: Buffer.from(ssh2.utils.generateKeyPairSync(type, type === 'rsa' ? { bits: 2048 } : type === 'ecdsa' ? { bits: 256 } : {}).private),
+  privateKey: Buffer.from(
+    type === 'ed25519' ? ed25519Pair().private : ssh2.utils.generateKeyPairSync(type, type === 'rsa' ? { bits: 2048 } : { bits: 256 }).private,
+  ),
 });
 const ours = keyOf('ed25519');
 const theirs = keyOf('ed25519');

@@ -1,5 +1,5 @@
+import { ed25519Pair } from '../../src/ssh/keygen.ts';
 import { describe, expect, it } from 'vitest';
-import ssh2 from 'ssh2';
 import { parseLaunch } from '../../src/config/launch.ts';
 import { InputError } from '../../src/config/errors.ts';
 import { readRegistration, renderRegistration, signedBytes, type RecoveryTerms, type Registration } from '../../src/registry/entry.ts';
@@ -81,7 +81,7 @@ const TERMS: RecoveryTerms = {
 };
 
 describe('the registration carries a sweep’s cells in its signed recovery terms', () => {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519') as unknown as { private: string };
+  const pair = ed25519Pair() as unknown as { private: string };
   const cred = loadCredential({ kind: 'content', text: pair.private });
   const seal = (entry: Registration) => renderRegistration({ entry, ...sign(cred, signedBytes(entry)) }, (x) => x);
   it('reads back signed; a single run’s terms have no sweep field (their signed bytes are as before)', () => {

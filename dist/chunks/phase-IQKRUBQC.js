@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   provisionPhase
-} from "./chunk-NJNEFNF6.js";
+} from "./chunk-BYKJPZIT.js";
 import "./chunk-RLNC7ZN3.js";
 import "./chunk-PMYTZTBK.js";
 import "./chunk-64JW2ZYO.js";

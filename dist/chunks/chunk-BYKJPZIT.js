@@ -60,10 +60,23 @@ var import_ssh22 = __toESM(require_lib(), 1);
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-// src/provision/hostkey.ts
+// src/ssh/keygen.ts
 var import_ssh2 = __toESM(require_lib(), 1);
+function ed25519Pair(comment = "") {
+  for (let i = 0; i < 8; i++) {
+    const pair = import_ssh2.default.utils.generateKeyPairSync("ed25519", comment ? { comment } : {});
+    if (wholeEd25519(pair.public)) return pair;
+  }
+  throw new Error("could not make a whole ed25519 key pair in 8 tries");
+}
+function wholeEd25519(publicLine) {
+  const blob = Buffer.from(publicLine.trim().split(/\s+/)[1] ?? "", "base64");
+  return blob.length === 51 && blob.readUInt32BE(0) === 11 && blob.subarray(4, 15).toString() === "ssh-ed25519" && blob.readUInt32BE(15) === 32;
+}
+
+// src/provision/hostkey.ts
 function newHostKey(comment) {
-  const pair = import_ssh2.default.utils.generateKeyPairSync("ed25519", { comment });
+  const pair = ed25519Pair(comment);
   const blob = Buffer.from(pair.public.trim().split(/\s+/)[1] ?? "", "base64");
   return { privateKey: pair.private, publicKey: pair.public.trim(), fingerprint: fingerprint(blob) };
 }

@@ -14,7 +14,7 @@ import {
 import "./chunk-IFUR5GV6.js";
 import {
   provisionPhase
-} from "./chunk-NJNEFNF6.js";
+} from "./chunk-BYKJPZIT.js";
 import "./chunk-RLNC7ZN3.js";
 import {
   describeTwice

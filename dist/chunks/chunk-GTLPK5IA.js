@@ -501,7 +501,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-A43J7BSF.js"),
+      () => import("./phase-IQKRUBQC.js"),
       (m) => m.provisionPhase
     )
   },
@@ -517,7 +517,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseRecover,
     run: lazy(
-      () => import("./phase-UDFA5ZG5.js"),
+      () => import("./phase-AXWFSFBV.js"),
       (m) => m.recoverPhase
     )
   }
