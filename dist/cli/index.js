@@ -39564,6 +39564,14 @@ async function nodeStops(ctx, steps, entries, result, hosts, byName, now) {
   }
   ctx.reporter.output("node-stops", JSON.stringify(done));
 }
+function followed(hosts, reporter) {
+  const nodes = hosts.filter((h) => h.aliases);
+  if (nodes.length)
+    reporter.warn(
+      `patrol: follow does not cover runs on many boxes yet (${[...new Set(nodes.flatMap((h) => Object.values(h.aliases)))].join(", ")}): they are patrolled on each tick`
+    );
+  return hosts.filter((h) => !h.aliases);
+}
 function nodeCounts(entries) {
   return Object.fromEntries(Object.entries(entries).flatMap(([id, e]) => e.nodes?.length ? [[id, e.nodes.length]] : []));
 }
@@ -39642,7 +39650,7 @@ async function patrolPhase(cfg, ctx, steps) {
   if (cfg.followS && steps.follow)
     await steps.follow({
       cfg,
-      hosts: hosts.map((h) => byName.get(h.name)),
+      hosts: followed(hosts, reporter).map((h) => byName.get(h.name)),
       result,
       target,
       probe: (h, session, runs) => (session && steps.probeOn ? steps.probeOn(session, h.runRoot, runs, 2e4) : steps.probeHost(h.conn, h.cred, h.runRoot, runs, 2e4)).catch(asValue),

@@ -243,6 +243,19 @@ async function nodeStops(
   ctx.reporter.output('node-stops', JSON.stringify(done));
 }
 
+/**
+ * The hosts a follow re-ticks: not the nodes of a run on many boxes, whose verdicts only a whole tick combines
+ * (they are patrolled on every tick, as before the follow).
+ */
+function followed(hosts: HostEntry[], reporter: Reporter): HostEntry[] {
+  const nodes = hosts.filter((h) => h.aliases);
+  if (nodes.length)
+    reporter.warn(
+      `patrol: follow does not cover runs on many boxes yet (${[...new Set(nodes.flatMap((h) => Object.values(h.aliases!)))].join(', ')}): they are patrolled on each tick`,
+    );
+  return hosts.filter((h) => !h.aliases);
+}
+
 /** Runs on many boxes, by id: how many nodes each registration names. */
 function nodeCounts(entries: Record<string, Registration>): Record<string, number> {
   return Object.fromEntries(Object.entries(entries).flatMap(([id, e]) => (e.nodes?.length ? [[id, e.nodes.length]] : [])));
@@ -338,7 +351,7 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   if (cfg.followS && steps.follow)
     await steps.follow({
       cfg,
-      hosts: hosts.map((h) => byName.get(h.name)!),
+      hosts: followed(hosts, reporter).map((h) => byName.get(h.name)!),
       result,
       target,
       probe: (h, session, runs) =>
