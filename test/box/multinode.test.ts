@@ -89,7 +89,8 @@ describe('a run on two boxes', () => {
     gh.workflows = {};
     const at = `issue:${gh.addIssue('Two nodes')}`;
     const store = githubStore(parseReportTo(at)!, { GITHUB_REPOSITORY: gh.repo, GITHUB_API_URL: gh.url }, 'ghs-actions-token');
-    const s = await start('ddp-1', { audit: 'true', 'require-gpu': 'false', 'report-to': at }, store);
+    // Long enough (40 steps of 0.2 s) that the second launch below meets it running, even on a loaded machine.
+    const s = await start('ddp-1', { audit: 'true', 'require-gpu': 'false', 'report-to': at, env: 'TOTAL_STEPS=40\nSTEP_S=0.2\nSAVE_EVERY=4' }, store);
     expect(s.code, s.text).toBe(0);
     expect(s.r.outputs['result']).toBe('started');
     const table = JSON.parse(s.r.outputs['nodes']!) as Array<{ rank: number; attempt: number; handle: string }>;
@@ -114,9 +115,9 @@ describe('a run on two boxes', () => {
     await waitFor('both nodes to finish', () => [a, b].every((x) => existsSync(join(runDir(x, 'ddp-1'), 'DONE'))), 90_000);
     const log0 = readFileSync(join(runDir(a, 'ddp-1'), 'attempts', '1', 'log'), 'utf8');
     const log1 = readFileSync(join(runDir(b, 'ddp-1'), 'attempts', '1', 'log'), 'utf8');
-    expect(logged(log0).map(([st]) => st)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    expect(logged(log0).map(([st]) => st)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(logged(log1)).toEqual(logged(log0));
-    expect(existsSync(join(codeDir(a, 'ddp-1'), 'ckpt', 'step_24.pt'))).toBe(true);
+    expect(existsSync(join(codeDir(a, 'ddp-1'), 'ckpt', 'step_40.pt'))).toBe(true);
     expect(existsSync(join(codeDir(b, 'ddp-1'), 'ckpt'))).toBe(false);
     // The same data in one process: the loss curve agrees within float tolerance.
     const ref = mkdtempSync(join(tmpdir(), 'tether-ddp-ref-'));
@@ -131,13 +132,13 @@ describe('a run on two boxes', () => {
         MASTER_ADDR: '127.0.0.1',
         MASTER_PORT: '29517',
         GLOO_SOCKET_IFNAME: 'lo',
-        TOTAL_STEPS: '24',
+        TOTAL_STEPS: '40',
         STEP_S: '0',
       },
     });
     rmSync(ref, { recursive: true, force: true });
     const reference = logged(one.stdout);
-    expect(reference, one.stderr).toHaveLength(24);
+    expect(reference, one.stderr).toHaveLength(40);
     for (const [i, [st, loss]] of logged(log0).entries()) expect(Math.abs(loss - reference[i]![1]), `step ${st}`).toBeLessThan(1e-5);
 
     // The registration names every node with its pin; rank 0 is its host.
