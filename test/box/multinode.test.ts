@@ -172,7 +172,7 @@ describe('a run on two boxes', () => {
     try {
       const s = await start('ddp-refused');
       expect(s.code).toBe(3);
-      expect(s.text).toMatch(/rank 1's clock is (59|60|61)\.\d s off the runner's/);
+      expect(s.text).toMatch(/rank 1's clock is (5\d|6[01])\.\d s off the runner's/);
     } finally {
       rmSync(join(b.bin, 'date'));
     }
