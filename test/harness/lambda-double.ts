@@ -207,7 +207,15 @@ export class LambdaDouble {
 
   /** cloud-init's part: the host key from user_data's ssh_keys (unless told to ignore it), the account key let in. */
   private async boot(inst: RentedInstance, accountKey: string): Promise<void> {
-    const box = await bootFromUserData(inst.userData, { ignoreHostKey: this.ignoreUserData, accountKeys: [accountKey] });
+    let box;
+    try {
+      box = await bootFromUserData(inst.userData, { ignoreHostKey: this.ignoreUserData, accountKeys: [accountKey] });
+    } catch (err) {
+      // An instance whose box cannot start ends terminated (provision then says so), never booting forever.
+      process.stderr.write(`lambda double: instance ${inst.id} did not start: ${(err as Error).message}\n`);
+      if (inst.status === 'booting') inst.status = 'terminated';
+      return;
+    }
     if (inst.status !== 'booting') return box.destroy(); // terminated while it booted
     inst.box = box;
     inst.status = 'active';

@@ -162,7 +162,15 @@ export class PaperspaceDouble {
 
   /** First boot: the image's sshd (its own key), then the startup script once, as root. */
   private async boot(m: Machine): Promise<void> {
-    const box = await createBox();
+    let box;
+    try {
+      box = await createBox();
+    } catch (err) {
+      // A machine that cannot start is one Paperspace reports off (provision then says so), never provisioning forever.
+      process.stderr.write(`paperspace double: machine ${m.id} did not start: ${(err as Error).message}\n`);
+      if (m.state === 'provisioning') m.state = 'off';
+      return;
+    }
     if (!this.machines.has(m.id) || m.state !== 'provisioning') return box.destroy();
     m.box = box;
     m.state = 'ready';

@@ -247,7 +247,15 @@ export class RunpodDouble {
 
   /** The container starts: its start command (`args`) runs with the pod's env, then start.sh lets PUBLIC_KEY in. */
   private async boot(p: Pod): Promise<void> {
-    const box = await createBox({ authorizedKeys: p.env['PUBLIC_KEY'] ? [p.env['PUBLIC_KEY']] : [] });
+    let box;
+    try {
+      box = await createBox({ authorizedKeys: p.env['PUBLIC_KEY'] ? [p.env['PUBLIC_KEY']] : [] });
+    } catch (err) {
+      // A container that cannot start is one RunPod reports ERROR (provision then says so), never provisioning forever.
+      process.stderr.write(`runpod double: pod ${p.id} did not start: ${(err as Error).message}\n`);
+      if (p.status === 'PROVISIONING') p.status = 'ERROR';
+      return;
+    }
     if (p.status !== 'PROVISIONING') return box.destroy(); // terminated while it booted
     p.status = 'STARTING';
     if (!this.ignoreArgs && p.args) p.startOutput = await runStartStep(box, p.args, p.env);
