@@ -38157,8 +38157,7 @@ function assess(runId2, seen, prev, opts, now) {
     ...carried(prev),
     ...firstStepOf(run2, newAttempt ? void 0 : prev, opts)
   };
-  const base = state === "failed" && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state];
-  const parts = [base, ...flags.map((f) => FLAG_REMEDIATION[f])];
+  const parts = [remediationText(state, cls, flags)];
   if (newSignature) parts.push(`the log shows a new ${newSignature} signature while the job still runs`);
   const verdict = {
     runId: runId2,
@@ -38324,6 +38323,10 @@ function notObserved(runId2, seen, prev, iso) {
     since: memory.since
   });
   return { verdict, memory };
+}
+function remediationText(state, cls, flags) {
+  const base = state === "failed" && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state];
+  return [base, ...flags.map((f) => FLAG_REMEDIATION[f])].join("; ");
 }
 function withFlag(v, flag, on) {
   if (on === v.flags.includes(flag)) return v;
@@ -39136,8 +39139,9 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
   const memory = { v: 1, tick: prev.tick + 1, runs: { ...prev.runs } };
   await eachLimit(targets, concurrency, async (t, i) => {
     const price = t.hourlyPrice ?? null;
-    const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
     const boxId = (key) => t.aliases?.[key] ?? key;
+    const markOf = (key) => prev.runs[key]?.teardown ?? prev.runs[boxId(key)]?.teardown;
+    const live = t.runIds.filter((key) => !markOf(key));
     const seen = live.map((key) => {
       const m = prev.runs[key];
       const id = boxId(key);
@@ -39159,13 +39163,14 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
       }
     }
     results[i] = t.runIds.map((id) => {
-      const mark = prev.runs[id]?.teardown;
-      if (mark) return { ...tornDown(id, prev.runs[id], mark), host: t.label, hourlyPrice: price };
+      const mark = markOf(id);
+      const box = boxId(id);
+      if (mark) return { ...tornDown(id, prev.runs[id] ?? prev.runs[box], mark), host: t.label, hourlyPrice: price };
       let s;
       if (host2 && "transport" in host2) s = { kind: "transport", reason: host2.transport, detail: host2.message };
       else if (host2 instanceof Error || !host2) s = { kind: "probe-error", detail: `probe failed: ${host2?.message ?? "not probed"}` };
-      else if (host2.runErrors[boxId(id)]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host2.runErrors[boxId(id)]}` };
-      else s = { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === boxId(id)) ?? emptyRun(boxId(id)) };
+      else if (host2.runErrors[box]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host2.runErrors[box]}` };
+      else s = { kind: "observed", host: host2, run: host2.runs.find((r) => r.id === box) ?? emptyRun(box) };
       let out;
       try {
         out = assess(id, s, prev.runs[id], opts, now);
@@ -39300,10 +39305,7 @@ function combineNodes(result, nodesOf2, prev, now) {
       cls: run2.cls,
       flags,
       detail: run2.detail,
-      remediation: [
-        run2.state === "failed" ? FAILURE_REMEDIATION[run2.cls ?? "other"] : STATE_REMEDIATION[run2.state],
-        ...flags.map((f) => FLAG_REMEDIATION[f])
-      ].join(" \xB7 "),
+      remediation: remediationText(run2.state, run2.state === "failed" ? run2.cls ?? "other" : null, flags),
       // A run is as alive as all its nodes: its heartbeat is the oldest.
       heartbeatAgeS: rows.some((r) => r.heartbeatAgeS !== null) ? Math.max(...rows.map((r) => r.heartbeatAgeS ?? 0)) : null,
       since,
@@ -39321,7 +39323,7 @@ var STRAGGLER_STEPS, COLLECTIVE_TIMEOUT_TEXT, UNSEEN, RUN_MARKS, rank;
 var init_nodes4 = __esm({
   "src/patrol/nodes.ts"() {
     "use strict";
-    init_remediation();
+    init_verdict();
     init_run_state();
     init_grammar();
     STRAGGLER_STEPS = 10;

@@ -6,7 +6,7 @@ import type { LaunchPhaseConfig } from '../config/launch.ts';
 import { nodeEnv } from '../config/nodes.ts';
 import type { PhaseContext } from '../ports/types.ts';
 import type { StatusStore } from '../report/reporter.ts';
-import { nodeState, listenFor, reaches, routeSource, type NodeState } from '../remote/nodes.ts';
+import { nodeState, listenFor, reaches, routeSource } from '../remote/nodes.ts';
 import { stopRun } from '../remote/stop.ts';
 import { sortedJson } from '../record/spec.ts';
 import type { RegisteredNode } from '../registry/entry.ts';
@@ -248,7 +248,7 @@ async function checkStates(nodes: Node[], runId: string, resume: boolean, interp
       3,
       'blocked',
     );
-  return Math.max(...states.map((x: { s: NodeState }) => x.s.attempt));
+  return Math.max(...states.map((x) => x.s.attempt));
 }
 
 /** The audit on every node (its gate each), then what must agree across them: the interpreter's torch. */

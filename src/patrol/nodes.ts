@@ -1,12 +1,13 @@
 import type { RunMemory, TickMemory } from './memory.ts';
-import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type Flag, type State } from './remediation.ts';
+import type { Flag, State } from './remediation.ts';
 import type { FailureClass } from './signatures.ts';
 import type { TickVerdict } from './tick.ts';
-import type { NodeRow } from './verdict.ts';
-
-export type { NodeRow };
+import { remediationText, type NodeRow } from './verdict.ts';
 import { isEnded } from '../record/run-state.ts';
 import { baseRunId, nodeKey } from '../record/grammar.ts';
+
+export type { NodeRow };
+export { baseRunId, nodeKey };
 
 /**
  * One verdict for a run on many boxes (issue 28 §2), from each node's own verdict (probed as `<run>#<rank>`, one
@@ -20,8 +21,6 @@ import { baseRunId, nodeKey } from '../record/grammar.ts';
 export const STRAGGLER_STEPS = 10;
 /** How long a surviving node waits in its collective by default (NCCL's and gloo's 30 minutes) while it bills. */
 const COLLECTIVE_TIMEOUT_TEXT = '30 minutes by default';
-
-export { baseRunId, nodeKey };
 
 /** Cannot say anything about the node's job this tick: not reached, or not readable. */
 const UNSEEN: readonly State[] = ['unreachable', 'probe-error', 'host-key-changed', 'auth-refused'];
@@ -168,10 +167,7 @@ export function combineNodes(result: { verdicts: TickVerdict[]; memory: TickMemo
       cls: run.cls,
       flags,
       detail: run.detail,
-      remediation: [
-        run.state === 'failed' ? FAILURE_REMEDIATION[run.cls ?? 'other'] : STATE_REMEDIATION[run.state as Exclude<State, 'failed'>],
-        ...flags.map((f) => FLAG_REMEDIATION[f]),
-      ].join(' · '),
+      remediation: remediationText(run.state, run.state === 'failed' ? (run.cls ?? 'other') : null, flags),
       // A run is as alive as all its nodes: its heartbeat is the oldest.
       heartbeatAgeS: rows.some((r) => r.heartbeatAgeS !== null) ? Math.max(...rows.map((r) => r.heartbeatAgeS ?? 0)) : null,
       since,

@@ -42,9 +42,11 @@ export async function tick(targets: HostTarget[], prev: TickMemory, probe: Probe
   const memory: TickMemory = { v: 1, tick: prev.tick + 1, runs: { ...prev.runs } };
   await eachLimit(targets, concurrency, async (t, i) => {
     const price = t.hourlyPrice ?? null;
-    // A torn-down run is not probed again: its instance is gone (or parked) on purpose.
-    const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
     const boxId = (key: string) => t.aliases?.[key] ?? key;
+    // A torn-down run is not probed again: its instance is gone (or parked) on purpose. A node's run is marked
+    // under the run's own id (teardown marks the run).
+    const markOf = (key: string) => prev.runs[key]?.teardown ?? prev.runs[boxId(key)]?.teardown;
+    const live = t.runIds.filter((key) => !markOf(key));
     const seen = live.map((key) => {
       const m = prev.runs[key];
       const id = boxId(key);
@@ -68,13 +70,14 @@ export async function tick(targets: HostTarget[], prev: TickMemory, probe: Probe
       }
     }
     results[i] = t.runIds.map((id) => {
-      const mark = prev.runs[id]?.teardown;
-      if (mark) return { ...tornDown(id, prev.runs[id]!, mark), host: t.label, hourlyPrice: price };
+      const mark = markOf(id);
+      const box = boxId(id);
+      if (mark) return { ...tornDown(id, (prev.runs[id] ?? prev.runs[box])!, mark), host: t.label, hourlyPrice: price };
       let s: Seen;
       if (host && 'transport' in host) s = { kind: 'transport', reason: host.transport, detail: host.message };
       else if (host instanceof Error || !host) s = { kind: 'probe-error', detail: `probe failed: ${host?.message ?? 'not probed'}` };
-      else if (host.runErrors[boxId(id)]) s = { kind: 'probe-error', detail: `probe output for this run is unreadable: ${host.runErrors[boxId(id)]}` };
-      else s = { kind: 'observed', host, run: host.runs.find((r) => r.id === boxId(id)) ?? emptyRun(boxId(id)) };
+      else if (host.runErrors[box]) s = { kind: 'probe-error', detail: `probe output for this run is unreadable: ${host.runErrors[box]}` };
+      else s = { kind: 'observed', host, run: host.runs.find((r) => r.id === box) ?? emptyRun(box) };
       let out: ReturnType<typeof assess>;
       try {
         out = assess(id, s, prev.runs[id], opts, now);

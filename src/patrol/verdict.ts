@@ -123,8 +123,7 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
     ...carried(prev),
     ...firstStepOf(run, newAttempt ? undefined : prev, opts),
   };
-  const base = state === 'failed' && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state as Exclude<State, 'failed'>];
-  const parts = [base, ...flags.map((f) => FLAG_REMEDIATION[f])];
+  const parts = [remediationText(state, cls, flags)];
   if (newSignature) parts.push(`the log shows a new ${newSignature} signature while the job still runs`);
   const verdict: Verdict = {
     runId,
@@ -365,6 +364,12 @@ function notObserved(
  * The verdict with `flag` set or cleared, its remediation rebuilt to match (a flag learnt after the verdict,
  * e.g. the sync's `bad-checkpoint`). Pure.
  */
+/** The fixed remediation of a state (a failure's of its class), then of each flag, as every verdict writes it. */
+export function remediationText(state: State, cls: FailureClass | null, flags: readonly Flag[]): string {
+  const base = state === 'failed' && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state as Exclude<State, 'failed'>];
+  return [base, ...flags.map((f) => FLAG_REMEDIATION[f])].join('; ');
+}
+
 export function withFlag<V extends Verdict>(v: V, flag: Flag, on: boolean): V {
   if (on === v.flags.includes(flag)) return v;
   const part = `; ${FLAG_REMEDIATION[flag]}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { combineNodes, nodeKey, planNodeStops, runOfNodes, STRAGGLER_STEPS, type NodeRow } from '../../src/patrol/nodes.ts';
 import { classifyFailure } from '../../src/patrol/signatures.ts';
-import type { TickVerdict } from '../../src/patrol/tick.ts';
+import { tick, type TickVerdict } from '../../src/patrol/tick.ts';
 import { emptyMemory, type RunMemory } from '../../src/patrol/memory.ts';
 
 /** One verdict for a run on many boxes (issue 28 §2): the nodes' verdicts combined. Pure. */
@@ -142,5 +142,30 @@ describe('combineNodes', () => {
     expect(planNodeStops([run([row(0, 'failed', { cls: 'collective', consequence: true }), killed])], none, stopping)).toEqual([]);
     const stopped = { ...none, runs: { mn: { ...mem('failed'), nodeStop: { attempt: 1, at: 'x', ranks: [0], detail: 'd' } } } };
     expect(planNodeStops([run([row(0, 'running'), killed])], stopped, stopping)).toEqual([]);
+  });
+
+  it('a run torn down is not probed on any node again (the mark is on the run), and the nodes say torn-down', async () => {
+    const prev = {
+      ...emptyMemory(),
+      runs: { mn: { ...mem('finished'), teardown: { state: 'torn-down' as const, reason: 'verified', at: '2026-12-03T02:00:00.000Z' } } },
+    };
+    let probes = 0;
+    const r = await tick(
+      [0, 1].map((k) => ({ label: `h${k}`, runIds: [nodeKey('mn', k)], aliases: { [nodeKey('mn', k)]: 'mn' } })),
+      prev,
+      async () => {
+        probes++;
+        throw new Error('probed');
+      },
+      { stallAfterS: 600 },
+      new Date('2026-12-03T03:00:00.000Z'),
+    );
+    expect(probes).toBe(0);
+    expect(r.verdicts.map((x) => [x.runId, x.state])).toEqual([
+      ['mn#0', 'torn-down'],
+      ['mn#1', 'torn-down'],
+    ]);
+    combineNodes(r, { mn: 2 }, prev, new Date('2026-12-03T03:00:00.000Z'));
+    expect(r.verdicts.map((x) => [x.runId, x.state])).toEqual([['mn', 'torn-down']]);
   });
 });

@@ -8,7 +8,7 @@ import {
   FAILURE_REMEDIATION,
   STATE_REMEDIATION,
   remembered
-} from "./chunk-SE5CWSEK.js";
+} from "./chunk-QEVZHSW7.js";
 
 // src/patrol/merge.ts
 function shownText(r) {

@@ -41,7 +41,7 @@ import {
 } from "./chunk-XUWSLT73.js";
 import {
   withFlag
-} from "./chunk-SE5CWSEK.js";
+} from "./chunk-QEVZHSW7.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-FFXU52B2.js";

@@ -10,13 +10,13 @@ import {
 import {
   assessCells,
   sweepVerdict
-} from "./chunk-EM73F77E.js";
+} from "./chunk-C2MFVIZH.js";
 import {
   STATE_REMEDIATION,
   assess,
   remembered,
   withFlag
-} from "./chunk-SE5CWSEK.js";
+} from "./chunk-QEVZHSW7.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";
@@ -91,8 +91,9 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
   const memory = { v: 1, tick: prev.tick + 1, runs: { ...prev.runs } };
   await eachLimit(targets, concurrency, async (t, i) => {
     const price = t.hourlyPrice ?? null;
-    const live = t.runIds.filter((id) => !prev.runs[id]?.teardown);
     const boxId = (key) => t.aliases?.[key] ?? key;
+    const markOf = (key) => prev.runs[key]?.teardown ?? prev.runs[boxId(key)]?.teardown;
+    const live = t.runIds.filter((key) => !markOf(key));
     const seen = live.map((key) => {
       const m = prev.runs[key];
       const id = boxId(key);
@@ -114,13 +115,14 @@ async function tick(targets, prev, probe, opts, now, concurrency = 8) {
       }
     }
     results[i] = t.runIds.map((id) => {
-      const mark = prev.runs[id]?.teardown;
-      if (mark) return { ...tornDown(id, prev.runs[id], mark), host: t.label, hourlyPrice: price };
+      const mark = markOf(id);
+      const box = boxId(id);
+      if (mark) return { ...tornDown(id, prev.runs[id] ?? prev.runs[box], mark), host: t.label, hourlyPrice: price };
       let s;
       if (host && "transport" in host) s = { kind: "transport", reason: host.transport, detail: host.message };
       else if (host instanceof Error || !host) s = { kind: "probe-error", detail: `probe failed: ${host?.message ?? "not probed"}` };
-      else if (host.runErrors[boxId(id)]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host.runErrors[boxId(id)]}` };
-      else s = { kind: "observed", host, run: host.runs.find((r) => r.id === boxId(id)) ?? emptyRun(boxId(id)) };
+      else if (host.runErrors[box]) s = { kind: "probe-error", detail: `probe output for this run is unreadable: ${host.runErrors[box]}` };
+      else s = { kind: "observed", host, run: host.runs.find((r) => r.id === box) ?? emptyRun(box) };
       let out;
       try {
         out = assess(id, s, prev.runs[id], opts, now);

@@ -10,7 +10,7 @@ import {
   STATE_REMEDIATION,
   assess,
   remembered
-} from "./chunk-SE5CWSEK.js";
+} from "./chunk-QEVZHSW7.js";
 
 // src/patrol/cells.ts
 var CELL_HISTORY_MAX = 16;

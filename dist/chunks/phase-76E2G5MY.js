@@ -21,7 +21,7 @@ import {
   listFiles,
   lookAtRun,
   stateOfLook
-} from "./chunk-Y5HIL42O.js";
+} from "./chunk-23M3SUS4.js";
 import "./chunk-OS6SLAAT.js";
 import {
   VERIFIED_MAC,
@@ -39,13 +39,13 @@ import {
 import {
   openPinned
 } from "./chunk-OD22EP3L.js";
-import "./chunk-GG63BV2Z.js";
+import "./chunk-3WBHKFEO.js";
 import "./chunk-GAEFUSNO.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
-import "./chunk-EM73F77E.js";
-import "./chunk-SE5CWSEK.js";
+import "./chunk-C2MFVIZH.js";
+import "./chunk-QEVZHSW7.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {

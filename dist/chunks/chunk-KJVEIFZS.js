@@ -10,14 +10,14 @@ import {
 import {
   summarize,
   summaryText
-} from "./chunk-EM73F77E.js";
+} from "./chunk-C2MFVIZH.js";
 import {
   fitMemory,
   markTeardown,
   memoryBlock,
   readMemory,
   withoutMemory
-} from "./chunk-SE5CWSEK.js";
+} from "./chunk-QEVZHSW7.js";
 import {
   durationText
 } from "./chunk-FFXU52B2.js";

@@ -6,19 +6,19 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   shownText
-} from "./chunk-CXU64774.js";
+} from "./chunk-MJ7L77GJ.js";
 import {
   stateText
-} from "./chunk-U74L7HX3.js";
+} from "./chunk-KJVEIFZS.js";
 import {
   tick
-} from "./chunk-GG63BV2Z.js";
+} from "./chunk-3WBHKFEO.js";
 import "./chunk-GAEFUSNO.js";
 import "./chunk-XUWSLT73.js";
-import "./chunk-EM73F77E.js";
+import "./chunk-C2MFVIZH.js";
 import {
   CRASH_HINT
-} from "./chunk-SE5CWSEK.js";
+} from "./chunk-QEVZHSW7.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-H57H7UT2.js";

@@ -18,10 +18,10 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-U74L7HX3.js";
+} from "./chunk-KJVEIFZS.js";
 import "./chunk-XUWSLT73.js";
-import "./chunk-EM73F77E.js";
-import "./chunk-SE5CWSEK.js";
+import "./chunk-C2MFVIZH.js";
+import "./chunk-QEVZHSW7.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-FFXU52B2.js";

@@ -363,8 +363,7 @@ function assess(runId, seen, prev, opts, now) {
     ...carried(prev),
     ...firstStepOf(run, newAttempt ? void 0 : prev, opts)
   };
-  const base = state === "failed" && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state];
-  const parts = [base, ...flags.map((f) => FLAG_REMEDIATION[f])];
+  const parts = [remediationText(state, cls, flags)];
   if (newSignature) parts.push(`the log shows a new ${newSignature} signature while the job still runs`);
   const verdict = {
     runId,
@@ -532,6 +531,10 @@ function notObserved(runId, seen, prev, iso) {
   });
   return { verdict, memory };
 }
+function remediationText(state, cls, flags) {
+  const base = state === "failed" && cls ? FAILURE_REMEDIATION[cls] : STATE_REMEDIATION[state];
+  return [base, ...flags.map((f) => FLAG_REMEDIATION[f])].join("; ");
+}
 function withFlag(v, flag, on) {
   if (on === v.flags.includes(flag)) return v;
   const part = `; ${FLAG_REMEDIATION[flag]}`;
@@ -576,6 +579,7 @@ export {
   markTeardown,
   CRASH_HINT,
   assess,
+  remediationText,
   withFlag,
   remembered
 };

@@ -6,34 +6,33 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   adoptNewer
-} from "./chunk-CXU64774.js";
+} from "./chunk-MJ7L77GJ.js";
 import {
   ESCALATE,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-U74L7HX3.js";
+} from "./chunk-KJVEIFZS.js";
 import {
   applyProviderWords,
   checkResumes,
   planRecoveries,
   tick
-} from "./chunk-GG63BV2Z.js";
+} from "./chunk-3WBHKFEO.js";
 import "./chunk-GAEFUSNO.js";
 import "./chunk-XUWSLT73.js";
 import {
   summarize,
   summaryText
-} from "./chunk-EM73F77E.js";
+} from "./chunk-C2MFVIZH.js";
 import {
-  FAILURE_REMEDIATION,
-  FLAG_REMEDIATION,
   NOTIFIED_MAX,
   STATE_REMEDIATION,
   mergeMemories,
-  readMemory
-} from "./chunk-SE5CWSEK.js";
+  readMemory,
+  remediationText
+} from "./chunk-QEVZHSW7.js";
 import {
   dispatchInputs
 } from "./chunk-LQR4NNDB.js";
@@ -7703,10 +7702,7 @@ function combineNodes(result, nodesOf, prev, now) {
       cls: run.cls,
       flags,
       detail: run.detail,
-      remediation: [
-        run.state === "failed" ? FAILURE_REMEDIATION[run.cls ?? "other"] : STATE_REMEDIATION[run.state],
-        ...flags.map((f) => FLAG_REMEDIATION[f])
-      ].join(" \xB7 "),
+      remediation: remediationText(run.state, run.state === "failed" ? run.cls ?? "other" : null, flags),
       // A run is as alive as all its nodes: its heartbeat is the oldest.
       heartbeatAgeS: rows.some((r) => r.heartbeatAgeS !== null) ? Math.max(...rows.map((r) => r.heartbeatAgeS ?? 0)) : null,
       since,

@@ -14,7 +14,7 @@ import {
 } from "./chunk-IFUR5GV6.js";
 import {
   tick
-} from "./chunk-GG63BV2Z.js";
+} from "./chunk-3WBHKFEO.js";
 import {
   NOT_ENDED_NAMED,
   isEnded

@@ -6,11 +6,11 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   lookAtBox
-} from "./chunk-FBCFDFTQ.js";
+} from "./chunk-AEVFA6I6.js";
 import {
   renderCard
 } from "./chunk-DWUZUGID.js";
-import "./chunk-Y5HIL42O.js";
+import "./chunk-23M3SUS4.js";
 import "./chunk-OS6SLAAT.js";
 import {
   proofFilesAt
@@ -30,11 +30,11 @@ import {
 import {
   openPinned
 } from "./chunk-OD22EP3L.js";
-import "./chunk-GG63BV2Z.js";
+import "./chunk-3WBHKFEO.js";
 import "./chunk-GAEFUSNO.js";
 import "./chunk-XUWSLT73.js";
-import "./chunk-EM73F77E.js";
-import "./chunk-SE5CWSEK.js";
+import "./chunk-C2MFVIZH.js";
+import "./chunk-QEVZHSW7.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {

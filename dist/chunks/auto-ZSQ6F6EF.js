@@ -6,8 +6,8 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   lookAtBox
-} from "./chunk-FBCFDFTQ.js";
-import "./chunk-Y5HIL42O.js";
+} from "./chunk-AEVFA6I6.js";
+import "./chunk-23M3SUS4.js";
 import "./chunk-OS6SLAAT.js";
 import {
   checkBox,
@@ -23,10 +23,10 @@ import {
   drive
 } from "./chunk-RLNC7ZN3.js";
 import "./chunk-OD22EP3L.js";
-import "./chunk-GG63BV2Z.js";
+import "./chunk-3WBHKFEO.js";
 import "./chunk-GAEFUSNO.js";
-import "./chunk-EM73F77E.js";
-import "./chunk-SE5CWSEK.js";
+import "./chunk-C2MFVIZH.js";
+import "./chunk-QEVZHSW7.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-Q2FSSIBL.js";

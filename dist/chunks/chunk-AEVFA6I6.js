@@ -8,7 +8,7 @@ import {
   lookAtRun,
   rebuildManifest,
   stateOfLook
-} from "./chunk-Y5HIL42O.js";
+} from "./chunk-23M3SUS4.js";
 import {
   checkHostKey,
   checkRebuilt

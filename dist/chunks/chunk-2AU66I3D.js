@@ -411,7 +411,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-QBY626QC.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-JGSYQKMN.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -425,7 +425,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-YEL3UJ3G.js"),
+      () => import("./phase-76E2G5MY.js"),
       (m) => m.collectPhase
     )
   },
@@ -441,7 +441,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-42D2RTUM.js"),
+      () => import("./phase-PEIGNW7V.js"),
       (m) => m.teardownPhase
     )
   },
@@ -550,10 +550,10 @@ async function patrolSteps() {
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-AOSLB6UQ.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-AE36M2U3.js")).followRuns(f),
+    sync: async (...a) => (await import("./step-FWYD5LZD.js")).syncAll(...a),
+    follow: async (f) => (await import("./patrol-VO6XTFEL.js")).followRuns(f),
     orphans: async (...a) => (await import("./orphans-WRJUP4DQ.js")).findOrphans(...a),
-    afterVerified: async (...a) => (await import("./auto-TFPDFKHY.js")).afterVerifiedStep(...a),
+    afterVerified: async (...a) => (await import("./auto-ZSQ6F6EF.js")).afterVerifiedStep(...a),
     stopNodes: async (...a) => (await import("./nodes-T2JNCY4W.js")).stopNodes(...a)
   };
 }
@@ -689,7 +689,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-S5DOFN5R.js").then((m) => {
+  const get = () => real ??= import("./status-store-DPCUI33L.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -759,7 +759,7 @@ function githubPorts(env = process.env) {
         downloadRunArtifact: async (...a) => (await get()).downloadRunArtifact(...a)
       };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-S5DOFN5R.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-DPCUI33L.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 
