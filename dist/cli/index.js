@@ -803,6 +803,12 @@ function arr(o, k, where3, max) {
   if (v.length > max) throw new BoxDataError(`${where3}.${k} has ${v.length} entries (at most ${max})`);
   return v;
 }
+function strs(o, k, where3, max, pattern, what) {
+  return arr(o, k, where3, max).map((x, i) => {
+    if (typeof x !== "string" || x.length > 256 || !pattern.test(x)) throw new BoxDataError(`${where3}.${k}[${i}] is not ${what}`);
+    return x;
+  });
+}
 function str(o, k, where3, opts) {
   const v = o[k];
   if (typeof v !== "string") throw new BoxDataError(`${where3}.${k} is not a string`);
@@ -44678,10 +44684,7 @@ function parseRecord2(text, runId2) {
       step: e["step"] === null ? null : int(e, "step", w)
     };
   });
-  const done = o["done"] === void 0 ? [] : arr(o, "done", SYNC_RECORD, CELLS_MAX).map((c, i) => {
-    if (typeof c !== "string" || !CELL_NAME.test(c)) throw new BoxDataError(`${SYNC_RECORD}.done[${i}] is not a cell name`);
-    return c;
-  });
+  const done = o["done"] === void 0 ? [] : strs(o, "done", SYNC_RECORD, CELLS_MAX, CELL_NAME, "a cell name");
   return { schema: SYNC_SCHEMA, runId: runId2, entries, done };
 }
 function recordText(r) {
@@ -45165,10 +45168,7 @@ function parseRun3(r, id, where3) {
     if (mtime > TIME3.max) throw new BoxDataError(`${w}.mtime is ${mtimeExact}, not a time`);
     return { path, cell, bytes: int(f, "bytes", w), mtime, mtimeExact };
   });
-  const held = arr(r, "held", where3, CELLS_MAX).map((c, k) => {
-    if (typeof c !== "string" || !CELL_NAME.test(c)) throw new BoxDataError(`${where3}.held[${k}] is not a cell name`);
-    return c;
-  });
+  const held = strs(r, "held", where3, CELLS_MAX, CELL_NAME, "a cell name");
   return {
     id,
     error: null,

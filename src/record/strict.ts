@@ -23,6 +23,14 @@ export function arr(o: Obj, k: string, where: string, max: number): unknown[] {
   return v;
 }
 
+/** A list of at most `max` strings, each matching `pattern` (`what` names one in the error: "a cell name"). */
+export function strs(o: Obj, k: string, where: string, max: number, pattern: RegExp, what: string): string[] {
+  return arr(o, k, where, max).map((x, i) => {
+    if (typeof x !== 'string' || x.length > 256 || !pattern.test(x)) throw new BoxDataError(`${where}.${k}[${i}] is not ${what}`);
+    return x;
+  });
+}
+
 export function str(o: Obj, k: string, where: string, opts: { max: number; pattern?: RegExp }): string {
   const v = o[k];
   if (typeof v !== 'string') throw new BoxDataError(`${where}.${k} is not a string`);

@@ -2,7 +2,7 @@ import type { SyncMode } from '../config/sync.ts';
 import { CELL_NAME, RUN_ID } from '../record/grammar.ts';
 import { CELLS_MAX, PATH_MAX } from '../record/contract.ts';
 import { RECORD_NAME, SAFE_PATH } from '../record/manifest.ts';
-import { arr, BoxDataError, int, obj, str, type Obj } from '../record/strict.ts';
+import { arr, BoxDataError, int, obj, str, strs, type Obj } from '../record/strict.ts';
 import type { Session } from '../ssh/client.ts';
 import { parseJsonLine, runScript } from './invoke.ts';
 
@@ -109,10 +109,7 @@ function parseRun(r: Obj, id: string, where: string): SettledRun {
     if (mtime > TIME.max) throw new BoxDataError(`${w}.mtime is ${mtimeExact}, not a time`);
     return { path, cell, bytes: int(f, 'bytes', w), mtime, mtimeExact };
   });
-  const held = arr(r, 'held', where, CELLS_MAX).map((c, k) => {
-    if (typeof c !== 'string' || !CELL_NAME.test(c)) throw new BoxDataError(`${where}.held[${k}] is not a cell name`);
-    return c;
-  });
+  const held = strs(r, 'held', where, CELLS_MAX, CELL_NAME, 'a cell name');
   return {
     id,
     error: null,

@@ -1,6 +1,6 @@
 import { CELL_NAME, RUN_ID } from '../record/grammar.ts';
 import { SAFE_PATH } from '../record/manifest.ts';
-import { arr, BoxDataError, int, obj, parseJson, str } from '../record/strict.ts';
+import { arr, BoxDataError, int, obj, parseJson, str, strs } from '../record/strict.ts';
 import { CELLS_MAX } from '../record/contract.ts';
 
 /**
@@ -76,13 +76,7 @@ export function parseRecord(text: string, runId: string): SyncRecord {
     };
   });
   // Older records have no list: nothing recorded done.
-  const done =
-    o['done'] === undefined
-      ? []
-      : arr(o, 'done', SYNC_RECORD, CELLS_MAX).map((c, i) => {
-          if (typeof c !== 'string' || !CELL_NAME.test(c)) throw new BoxDataError(`${SYNC_RECORD}.done[${i}] is not a cell name`);
-          return c;
-        });
+  const done = o['done'] === undefined ? [] : strs(o, 'done', SYNC_RECORD, CELLS_MAX, CELL_NAME, 'a cell name');
   return { schema: SYNC_SCHEMA, runId, entries, done };
 }
 

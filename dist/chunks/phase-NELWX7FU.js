@@ -1,0 +1,315 @@
+import { createRequire as __tether_cr } from 'node:module';
+import { fileURLToPath as __tether_fu } from 'node:url';
+import { dirname as __tether_dn } from 'node:path';
+var require = __tether_cr(import.meta.url);
+var __filename = __tether_fu(import.meta.url);
+var __dirname = __tether_dn(__filename);
+import {
+  lookAtBox
+} from "./chunk-AWXGM3RW.js";
+import {
+  renderCard
+} from "./chunk-Z427B72T.js";
+import "./chunk-J5R3D7BE.js";
+import "./chunk-OS6SLAAT.js";
+import {
+  proofFilesAt
+} from "./chunk-BMVP3PMN.js";
+import {
+  checkBox,
+  checkConfirm,
+  checkNeverLaunched,
+  checkProof,
+  checkRunEnded
+} from "./chunk-LX4SZEHJ.js";
+import "./chunk-MRNYUZMG.js";
+import "./chunk-LJ4G4EJ5.js";
+import {
+  drive
+} from "./chunk-ROUP5SVD.js";
+import {
+  openPinned
+} from "./chunk-6HNMC4MM.js";
+import "./chunk-T73DYU4N.js";
+import "./chunk-GAEFUSNO.js";
+import "./chunk-XUWSLT73.js";
+import "./chunk-QAJBR4CX.js";
+import "./chunk-36DGFJVZ.js";
+import "./chunk-YYRHL6YM.js";
+import "./chunk-OWBPA4XH.js";
+import {
+  probeOn
+} from "./chunk-O3JUFBUV.js";
+import "./chunk-B5RLHREN.js";
+import "./chunk-H57H7UT2.js";
+import {
+  FACTS,
+  providerModule
+} from "./chunk-XVI6BGPG.js";
+import "./chunk-B44AY4NO.js";
+import {
+  code,
+  inert
+} from "./chunk-NMVVBMUM.js";
+import {
+  verifiedProvisioned,
+  verifiedRegistration
+} from "./chunk-WJL4JANK.js";
+import {
+  isProvisionRecord
+} from "./chunk-LRZTQRF3.js";
+import "./chunk-NCPTB3VZ.js";
+import "./chunk-WNED74TN.js";
+import "./chunk-DHT7G7Q2.js";
+import "./chunk-Y5U57WVN.js";
+import {
+  loadCredential
+} from "./chunk-C5X3PL2Z.js";
+import {
+  InputError
+} from "./chunk-3B7SBFZS.js";
+import "./chunk-LQKPZATM.js";
+import {
+  TransportError
+} from "./chunk-GMQBEAIE.js";
+import "./chunk-U6FX2S55.js";
+import "./chunk-Y2GZDFST.js";
+import "./chunk-3ZXXC4EP.js";
+import "./chunk-SYALDCTE.js";
+import "./chunk-EPCPIVQ4.js";
+import "./chunk-R3K6G2KB.js";
+
+// src/teardown/phase.ts
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+// src/teardown/render.ts
+var HEAD = {
+  refused: ["\u26D4", "refused"],
+  "dry-run": ["\u{1F50D}", "dry run"],
+  failed: ["\u274C", "failed"],
+  unconfirmed: ["\u274C", "NOT confirmed"]
+};
+function renderTeardown(s) {
+  const head = (icon, what) => `### ${icon} tether teardown \u2014 ${code(s.runId)}: ${what}`;
+  const notes = s.notes.map((n) => `- ${inert(n)}`).join("\n");
+  let body;
+  if (s.kind === "done") {
+    body = [head("\u2705", s.state), `${code(s.instanceId)}: ${inert(s.detail)}${s.already ? " (it already was, before anything was asked)" : ""}.`, notes];
+    if (s.keepsBilling) body.push(`Still billing after this ${s.verb}: ${s.keepsBilling}.`);
+    if (s.leftovers && "error" in s.leftovers) body.push(`Could not list what still bills: ${inert(s.leftovers.error)}`);
+    else if (s.leftovers)
+      body.push(
+        s.leftovers.length ? `#### Still billing (reported, never deleted)
+
+${s.leftovers.map((l) => `- ${inert(l)}`).join("\n")}` : "The provider lists nothing else that bills."
+      );
+  } else {
+    const [icon, what] = HEAD[s.kind];
+    const text = s.kind === "unconfirmed" ? `${inert(s.detail)}. The instance may still bill: check the provider console.` : inert(s.reason);
+    body = s.kind === "refused" ? [head(icon, what), text] : [head(icon, what), text, notes];
+  }
+  return [...body, s.card].filter(Boolean).join("\n\n");
+}
+
+// src/teardown/phase.ts
+function depsOf(cfg, ctx, opts) {
+  const { ports, reporter } = ctx;
+  const spec = cfg.store;
+  const store = spec ? ports.statusStore?.(spec) : void 0;
+  return {
+    ...opts,
+    ...ports.fetchArtifact ? { fetchArtifact: (name, dir) => ports.fetchArtifact(name, dir) } : {},
+    ...spec && ports.afterTeardown ? { afterTeardown: (state, reason) => ports.afterTeardown(spec, cfg.runId, reporter, state, reason) } : {},
+    ...store?.registered ? { registration: async (runId) => (await store.registered()).find((f) => f.runId === runId)?.body ?? null } : {}
+  };
+}
+async function loadProof(cfg, workspace, fetchArtifact) {
+  if (cfg.verifiedPath) {
+    return proofFilesAt(resolve(workspace, cfg.verifiedPath));
+  }
+  if (!cfg.verifiedArtifact || !fetchArtifact) return null;
+  const dir = mkdtempSync(join(tmpdir(), "tether-proof-"));
+  try {
+    await fetchArtifact(cfg.verifiedArtifact, dir);
+    return proofFilesAt(join(dir, "VERIFIED.json"));
+  } catch (err) {
+    return `the proof artifact ${cfg.verifiedArtifact} could not be downloaded: ${err.message.split("\n")[0]}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+function jobsFromRegistration(runId, body, cred) {
+  if (!body) return { jobs: null };
+  const checked = verifiedRegistration(body, cred);
+  if ("why" in checked) return { refused: `run ${runId}'s registration is not to be trusted (${checked.why}): not cancelling anything on its word` };
+  if (checked.entry.runId !== runId)
+    return { refused: `the registration found for run ${runId} is run ${checked.entry.runId}'s: not cancelling anything on its word` };
+  const m = /^slurm:(\d{1,12})(_\d+)?$/.exec(checked.entry.handle ?? "");
+  return { jobs: m ? [m[1]] : null };
+}
+async function provisionRecord(cfg, deps, reporter) {
+  const key = cfg.store?.signingKey ?? cfg.connection?.key;
+  if (!deps.registration || !key) return null;
+  const body = await deps.registration(cfg.runId).catch((err) => {
+    reporter.warn(`teardown: the run's registration comment could not be read (${err.message})`);
+    return null;
+  });
+  if (!body || !isProvisionRecord(body)) return null;
+  const checked = verifiedProvisioned(body, loadCredential(key));
+  if ("why" in checked) return { refused: `run ${cfg.runId}'s provision record is not to be trusted (${checked.why}): nothing is destroyed on its word` };
+  if (checked.entry.runId !== cfg.runId) return { refused: `the provision record found for run ${cfg.runId} is run ${checked.entry.runId}'s` };
+  return { record: checked.entry };
+}
+async function schedulerJobs(cfg, deps, reporter) {
+  if (!FACTS[cfg.provider].scheduler || !cfg.connection || !deps.registration) return { jobs: null };
+  const body = await deps.registration(cfg.runId).catch((err) => {
+    reporter.warn(
+      `teardown: the run's registration could not be read (${err.message}); Slurm's job ids come from the run record, checked by squeue's name, comment and user`
+    );
+    return null;
+  });
+  const found = jobsFromRegistration(cfg.runId, body, loadCredential(cfg.connection.key));
+  if ("jobs" in found && found.jobs)
+    reporter.info(`teardown: Slurm job ${found.jobs.join(", ")} from the run's signed registration (sbatch's own answer at launch)`);
+  return found;
+}
+async function teardownPhase(cfg, phaseCtx, opts = {}) {
+  const { env, reporter } = phaseCtx;
+  const workspace = phaseCtx.ports.workspace;
+  const deps = depsOf(cfg, phaseCtx, opts);
+  if (cfg.verifiedArtifact && !deps.fetchArtifact)
+    throw new InputError("verified-artifact", "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
+  for (const secret of [env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"]]) if (secret) reporter.mask(secret);
+  const now = deps.now ?? (() => /* @__PURE__ */ new Date());
+  const finish = (state, reason, exit, summary) => {
+    reporter.output("state", state);
+    reporter.output("reason", reason);
+    reporter.summary(renderTeardown(summary));
+    if (exit) reporter.error(`teardown ${state}: ${reason}`);
+    else reporter.info(`teardown ${state}: ${reason}`);
+    return exit;
+  };
+  const runId = cfg.runId;
+  const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
+  const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
+  const unlaunched = loaded === null && !FACTS[cfg.provider].scheduler ? await provisionRecord(cfg, deps, reporter) : null;
+  const gate = typeof loaded === "string" ? { ok: false, reason: loaded } : FACTS[cfg.provider].scheduler && !loaded ? { ok: true, proof: null, notes: ["Slurm's cancel and hold delete no file: the run record and its checkpoints stay on the shared filesystem"] } : unlaunched && "refused" in unlaunched ? { ok: false, reason: unlaunched.refused } : unlaunched ? checkNeverLaunched(cfg.runId, unlaunched.record, target, cfg.verb) : checkProof(cfg.runId, cfg.verb, loaded, cfg.allowParkUnverified);
+  const proof = gate.ok ? gate.proof : null;
+  const cardOf = (run, kills = null) => renderCard({
+    provider: cfg.provider,
+    instanceId: cfg.instanceId,
+    verb: cfg.verb,
+    runId: cfg.runId,
+    verified: proof ? { files: proof.verified.file_count, bytes: proof.verified.bytes } : null,
+    run,
+    kills,
+    now: now()
+  });
+  const recorded = proof?.runState ?? null;
+  const unlooked = recorded ? { state: recorded, source: `as VERIFIED.json recorded it at ${recorded.observed_at} (the box was not looked at)` } : { state: null, source: "the box was not looked at" };
+  const refuseWith = (reason, run = unlooked) => finish("refused", reason, 1, { kind: "refused", runId, reason, notes: [], card: cardOf(run) });
+  const refused = gate.ok ? proof && checkBox(proof.verified, target) || checkConfirm(cfg.verb, cfg.instanceId, cfg.confirm, cfg.approval === "confirm") : gate.reason;
+  if (refused) return refuseWith(refused);
+  const notes = gate.ok ? [...gate.notes] : [];
+  if (unlaunched && "record" in unlaunched) return destroyUnlaunched(cfg, unlaunched.record, env, deps, reporter, finish, notes, cardOf, refuseWith);
+  const looked = cfg.connection ? await lookAtBox(cfg, cfg.connection, proof, reporter, now, notes, unlooked) : null;
+  if (looked && "refused" in looked) return refuseWith(looked.refused, looked.run);
+  const seen = looked ? looked.seen : { kind: "not-seen", why: "no connection was given (host)" };
+  const ran = checkRunEnded(runId, seen, recorded, cfg.stopRunning);
+  if (!ran.ok) return refuseWith(ran.reason, ran.shown);
+  notes.push(ran.note);
+  if (ran.kills) reporter.warn(`teardown: ${ran.kills}`);
+  const card = cardOf(ran.shown, ran.kills);
+  for (const n of notes) reporter.info(`teardown: ${n}`);
+  if (cfg.dryRun) {
+    const reason = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
+    return finish("dry-run", reason, 0, { kind: "dry-run", runId, reason, notes, card });
+  }
+  return act(cfg, env, deps, reporter, finish, notes, card);
+}
+async function destroyUnlaunched(cfg, record, env, deps, reporter, finish, notes, cardOf, refuseWith) {
+  let source = "the box was not looked at (no connection was given)";
+  if (cfg.connection) {
+    try {
+      const { session } = await openPinned({ conn: cfg.connection, cred: loadCredential(cfg.connection.key) }, reporter, { attempts: 1 });
+      try {
+        if (session.hostFingerprint !== record.hostKeyFingerprint)
+          return refuseWith(
+            `the box answering has host key ${session.hostFingerprint}, the one provision made for ${record.instanceId} is ${record.hostKeyFingerprint}: another machine`
+          );
+        const obs = await probeOn(session, cfg.runRoot, [{ id: cfg.runId, attempt: 0, offset: 0 }], 2e4);
+        if (obs.runs.find((r) => r.id === cfg.runId)?.exists !== false)
+          return refuseWith(`run ${cfg.runId} has a run record on the box: it was launched there after all; collect it and tear down with its VERIFIED.json`);
+        source = "the box answers with the host key provision made, and holds no record of this run";
+      } finally {
+        session.close();
+      }
+    } catch (err) {
+      if (!(err instanceof TransportError) || err.kind === "host_key_mismatch" || err.kind === "auth_failed")
+        return refuseWith(`could not look at the box: ${err.message}`);
+      source = `the box does not answer (${err.kind})`;
+    }
+  }
+  notes.push(source);
+  for (const n of notes) reporter.info(`teardown: ${n}`);
+  const card = cardOf({ state: null, source });
+  if (cfg.dryRun) {
+    const reason = `would ${cfg.verb} ${cfg.instanceId} on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
+    return finish("dry-run", reason, 0, { kind: "dry-run", runId: cfg.runId, reason, notes, card });
+  }
+  return act(cfg, env, deps, reporter, finish, notes, card);
+}
+async function act(cfg, env, deps, reporter, finish, notes, card) {
+  const runId = cfg.runId;
+  const ctx = {
+    instanceId: cfg.instanceId,
+    runId: cfg.runId,
+    verb: cfg.verb,
+    callTimeoutMs: Math.min(6e4, Math.max(1e3, Math.round(cfg.timeoutS * 1e3 / 3))),
+    log: (l) => reporter.info(l)
+  };
+  const jobs = await schedulerJobs(cfg, deps, reporter);
+  if ("refused" in jobs) return finish("refused", jobs.refused, 1, { kind: "refused", runId, reason: jobs.refused, notes, card });
+  const slurmJobs = jobs.jobs;
+  const provider = providerModule(cfg.provider).make(ctx, cfg, env, slurmJobs);
+  let result;
+  try {
+    result = await drive(provider, cfg.verb, ctx, { deadlineMs: cfg.timeoutS * 1e3, pollMs: deps.pollMs ?? 5e3, attempts: 3 });
+  } catch (err) {
+    const reason2 = err.message;
+    return finish("failed", reason2, 1, { kind: "failed", runId, reason: reason2, notes, card });
+  }
+  if (!result.ok) return finish("failed", result.detail, 1, { kind: "unconfirmed", runId, detail: result.detail, notes, card });
+  const state = cfg.verb === "park" ? "parked" : "torn-down";
+  const verbFacts = FACTS[cfg.provider][cfg.verb];
+  let leftovers = null;
+  if (provider.leftovers) {
+    try {
+      leftovers = await provider.leftovers();
+      for (const l of leftovers) reporter.warn(`teardown: still billing: ${l}`);
+    } catch (err) {
+      leftovers = { error: err.message };
+    }
+  }
+  const reason = `${cfg.instanceId} ${state} (${result.detail})`;
+  const exit = finish(state, reason, 0, {
+    kind: "done",
+    runId,
+    state,
+    instanceId: cfg.instanceId,
+    detail: result.detail,
+    already: result.already,
+    verb: cfg.verb,
+    keepsBilling: verbFacts?.keepsBilling ?? null,
+    leftovers,
+    notes,
+    card
+  });
+  if (deps.afterTeardown) await deps.afterTeardown(state, reason);
+  return exit;
+}
+export {
+  teardownPhase
+};
