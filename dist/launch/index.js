@@ -7,17 +7,17 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-7NWKME5O.js";
+} from "../chunks/chunk-UNM3QJCH.js";
 import "../chunks/chunk-PH7IAEM6.js";
 import "../chunks/chunk-J4JGH25V.js";
-import "../chunks/chunk-LFN3573Y.js";
+import "../chunks/chunk-7UBXXRGM.js";
 import "../chunks/chunk-24IZYYAF.js";
-import "../chunks/chunk-BPAE7GDS.js";
+import "../chunks/chunk-M3YTIYVE.js";
 import "../chunks/chunk-DR4EG23G.js";
 import "../chunks/chunk-DWVTGVDL.js";
 import "../chunks/chunk-XVI6BGPG.js";
-import "../chunks/chunk-PMNZFFG3.js";
-import "../chunks/chunk-HKJRD2CY.js";
+import "../chunks/chunk-JUXJXON7.js";
+import "../chunks/chunk-LJWKOY2Y.js";
 import "../chunks/chunk-D3OBCIDC.js";
 import "../chunks/chunk-B44AY4NO.js";
 import "../chunks/chunk-NMVVBMUM.js";

@@ -1,5 +1,5 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { CollectConfig } from '../config/collect.ts';
 import type { CollectPhaseConfig } from './parse.ts';
 import { progressLine } from './progress.ts';
@@ -26,29 +26,8 @@ import { collect } from './collect.ts';
 import { trustedLoad } from '../verify/trusted-load.ts';
 import { filesSha256, manifestSha256, VERIFIED_MAC, verifiedMac } from '../record/verified.ts';
 import { streamScanFor, type StreamScan, type StreamScans } from '../verify/stream-scan.ts';
-
-/** Files under `dir` (relative paths and sizes), leaving out our own records and partial or temporary files. */
-function listLocal(dir: string, base = dir): Array<{ path: string; bytes: number }> {
-  const out: Array<{ path: string; bytes: number }> = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    if (st.isDirectory()) out.push(...listLocal(p, base));
-    else if (!/(\.part|\.tmp)$/.test(name) && !(dir === base && (name === 'manifest.json' || name === 'VERIFIED.json' || name === VERIFIED_MAC)))
-      out.push({ path: relative(base, p), bytes: st.size });
-  }
-  return out;
-}
-
-/** Every VERIFIED.json and VERIFIED.mac (any case) under `dir`: a failed collect leaves none anywhere under its destination. */
-function removeProofs(dir: string): void {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = lstatSync(p);
-    if (st.isDirectory()) removeProofs(p);
-    else if (/^verified\.(json|mac)(\.tmp)?$/i.test(name)) rmSync(p, { force: true });
-  }
-}
+import { collectNodes, type BoxCollect, type BoxResult } from './nodes.ts';
+import { listLocal, removeProofs } from './local.ts';
 
 /** The pinned OpenSSH pull of the listed files (one pass over each byte on the box); the reason it stopped, or null. */
 async function pull(
@@ -104,7 +83,7 @@ function recordOutputs(reporter: Reporter, listing: Listing, m: { manifest: Mani
 /** Uploads the checkpoints and the records (manifest, and VERIFIED.json when verified); the summary block and the first failure. */
 async function uploadArtifacts(
   uploader: ArtifactUploader,
-  cfg: CollectConfig,
+  cfg: CollectConfig & { artifactLabel: string },
   manifest: Manifest,
   text: string,
   dest: string,
@@ -117,7 +96,7 @@ async function uploadArtifacts(
     ...(verifiedPath && existsSync(join(dest, VERIFIED_MAC)) ? [{ path: VERIFIED_MAC, bytes: statSync(join(dest, VERIFIED_MAC)).size }] : []),
   ];
   const plans = planArtifacts(
-    cfg.runId,
+    cfg.artifactLabel,
     filesSha256(manifest),
     dest,
     manifest.files.filter((f) => existsSync(join(dest, f.path))),
@@ -157,17 +136,26 @@ async function uploadArtifacts(
  * when verified, 1 otherwise.
  */
 export async function collectPhase(cfg: CollectPhaseConfig, ctx: PhaseContext): Promise<number> {
-  const { reporter, ports } = ctx;
-  const workspace = ports.workspace;
-  const artifacts = ports.artifacts?.();
-  // Decided before anything touches the box: an explicit artifact request that cannot work is an input error.
+  const uploader = uploaderFor(cfg, ctx);
+  if (cfg.nodes) return collectNodes(cfg, cfg.nodes, ctx, (one, r) => collectBox(one, r, uploader));
+  const dest = join(resolve(ctx.ports.workspace, cfg.destDir), cfg.runId);
+  return (await collectBox({ ...cfg, dest, artifactLabel: cfg.runId, cardShown: true }, ctx.reporter, uploader)).exit;
+}
+
+/** The artifact service, or undefined; an explicit artifact request that cannot work is an input error, decided before anything touches the box. */
+function uploaderFor(cfg: CollectPhaseConfig, ctx: PhaseContext): ArtifactUploader | undefined {
+  const artifacts = ctx.ports.artifacts?.();
   const noUpload = artifacts ? artifacts.unavailable() : 'this is the CLI: artifacts are uploaded by the collect action';
   if (cfg.artifact !== 'none' && noUpload && cfg.artifactExplicit)
     throw new InputError('artifact', `${cfg.artifact} needs the GitHub Actions artifact service, but ${noUpload}; use artifact: none`);
-  const uploader = cfg.artifact !== 'none' && !noUpload ? artifacts : undefined;
+  return cfg.artifact !== 'none' && !noUpload ? artifacts : undefined;
+}
+
+/** Collect from one box (the run's, or one node of a run on many boxes) into `cfg.dest`: 0 when verified. */
+async function collectBox(cfg: BoxCollect, reporter: Reporter, uploader: ArtifactUploader | undefined): Promise<BoxResult> {
   const conn = cfg.conn;
   const pinned = { conn, cred: loadCredential(conn.key) };
-  const dest = join(resolve(workspace, cfg.destDir), cfg.runId);
+  const dest = cfg.dest;
   try {
     mkdirSync(dest, { recursive: true });
   } catch (err) {
@@ -221,14 +209,14 @@ export async function collectPhase(cfg: CollectPhaseConfig, ctx: PhaseContext): 
     puller.close();
     session.close();
   }
-  return reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporter);
+  return { exit: await reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporter), outcome };
 }
 
 type Outcome = Awaited<ReturnType<typeof collect>>;
 
 /** What a collect says when it ends: warnings, the summary (records, artifacts, teardown card) and the exit code. */
 async function reportOutcome(
-  cfg: CollectPhaseConfig,
+  cfg: BoxCollect,
   outcome: Outcome,
   dest: string,
   verifiedPath: string,
@@ -263,7 +251,7 @@ async function reportOutcome(
   } else if (cfg.artifact !== 'none' && !ok) {
     summary.push('#### Artifacts\n\nNothing uploaded: the collect is not verified (`artifact: all` uploads unverified files too, named `…-unverified`).');
   }
-  if (cfg.card)
+  if (cfg.card && cfg.cardShown)
     summary.push(
       renderCard({
         ...cfg.card,

@@ -16,7 +16,7 @@ import { DEFAULT_RUN_ROOT, parseAudit, type AuditConfig } from './audit.ts';
 import { parseReportTo, type StoreSpec } from './patrol.ts';
 import * as v from './values.ts';
 import { cellLines, parseSweep, type SweepConfig } from './cells.ts';
-import { nodeCommand, parseNodes, type MultiNode } from './nodes.ts';
+import { nodeCommand, nodeConnections, parseNodes, type MultiNode } from './nodes.ts';
 import type { NodePlace } from '../record/spec.ts';
 import { parseSlurm, type SlurmConfig } from './slurm.ts';
 
@@ -380,24 +380,12 @@ function multiNode(inputs: Inputs, env: Inputs, launch: LaunchConfig): LaunchPha
   if (launch.sweep) not('cells', 'yet: a sweep queues its cells on one box');
   if (launch.backend === 'slurm') not('backend', ": on Slurm, a multi-node job is the scheduler's (slurm-options: --nodes=N)");
   if (launch.onPreempt.policy !== 'wait') not('on-preempt', 'yet: a recovery rents one box');
-  if (launch.afterVerified) not('after-verified', 'yet: teardown acts on every node behind its approval');
+  if (launch.afterVerified)
+    not('after-verified', "yet: the patrol's own park or destroy acts on one instance; tear a run on many boxes down with teardown's nodes");
   if (launch.parkAfter) not('park-after', 'yet');
   if ((inputs['from-provision'] ?? '').trim()) not('from-provision', "yet: give each node's line");
   if ((inputs['instance-id'] ?? '').trim()) throw new InputError('instance-id', "names one box; with nodes put each node's instance-id= on its line");
-  if ((inputs['host-key-fingerprint'] ?? '').trim())
-    throw new InputError('host-key-fingerprint', "names one box's key; with nodes put each node's SHA256:… on its line, or give known-hosts");
-  const conns = m.nodes.map((n) =>
-    parseConnection(
-      {
-        ...inputs,
-        host: n.host,
-        port: n.port !== undefined ? String(n.port) : inputs['port'],
-        user: n.user ?? inputs['user'],
-        'host-key-fingerprint': n.fingerprint ?? '',
-      },
-      env,
-    ),
-  );
+  const conns = nodeConnections(inputs, env, m);
   if (!launch.recorded) launch.command = nodeCommand(launch.command, m);
   return { ...m, conns };
 }

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { InputError } from './errors.ts';
-import type { Inputs } from './connection.ts';
+import { parseConnection, type ConnectionConfig, type Inputs } from './connection.ts';
 import { FINGERPRINT } from '../record/hostkey.ts';
 import { INSTANCE_ID } from '../record/names.ts';
 import * as v from './values.ts';
@@ -138,4 +138,30 @@ export function nodeEnv(rank: number, nnodes: number, masterAddr: string, master
     ['MASTER_ADDR', masterAddr],
     ['MASTER_PORT', String(masterPort)],
   ];
+}
+
+/**
+ * Each node's connection: its line over the step's inputs (user, port, key, known-hosts, jump host). A line's pin
+ * is that node's alone; one host-key-fingerprint for every node is refused (each box has its own key).
+ */
+export function nodeConnections(inputs: Inputs, env: Inputs, m: { nodes: NodeLine[] }): ConnectionConfig[] {
+  if ((inputs['host-key-fingerprint'] ?? '').trim())
+    throw new InputError('host-key-fingerprint', "names one box's key; with nodes put each node's SHA256:… on its line, or give known-hosts");
+  return m.nodes.map((n) =>
+    parseConnection(
+      {
+        ...inputs,
+        host: n.host,
+        port: n.port !== undefined ? String(n.port) : inputs['port'],
+        user: n.user ?? inputs['user'],
+        'host-key-fingerprint': n.fingerprint ?? '',
+      },
+      env,
+    ),
+  );
+}
+
+/** The node lines of collect and teardown (not launch's other node inputs): null without nodes. */
+export function parseNodeLines(inputs: Inputs): NodeLine[] | null {
+  return parseNodes({ nodes: inputs['nodes'] ?? '', host: inputs['host'] ?? '' })?.nodes ?? null;
 }

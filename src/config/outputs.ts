@@ -39,7 +39,8 @@ export const OUTPUT_DOCS = {
   },
   collect: {
     verified: 'true when every file arrived complete and passed load-verification (VERIFIED.json written)',
-    'verified-path': 'path of VERIFIED.json on the runner (empty when not verified)',
+    'verified-path':
+      'path of VERIFIED.json on the runner (empty when not verified); with nodes, the run folder holding rank-<r>/VERIFIED.json for each node read (what teardown takes)',
     'manifest-sha256':
       'sha256 of manifest.json (the listed files with the sha256 both the box and the runner computed as the bytes moved), as recorded in VERIFIED.json; empty when the pull stopped',
     files: 'number of files in the manifest',
@@ -50,6 +51,8 @@ export const OUTPUT_DOCS = {
     'artifact-id': 'id of the checkpoints artifact',
     'artifact-digest': 'sha256 of the uploaded checkpoints zip',
     'verified-artifact': 'name of the artifact holding manifest.json and VERIFIED.json (verified collects only); teardown can download it',
+    'nodes-collected':
+      'with nodes: JSON array, one object per node read: rank, host, verified, files, bytes, manifest_sha256, artifact_name (its artifacts are tether-<run-id>-rank<r>-…), path (<dest>/<run-id>/rank-<r>)',
   },
   chatops: {
     result: 'ignored (not a /tether command), refused (who or how it was asked), help, done, or failed',

@@ -1,4 +1,4 @@
-import { decideListing, parseBoxFiles, type ListingRequest } from '../record/listing.ts';
+import { decideListing, parseBoxFiles, type BoxFiles, type ListingRequest } from '../record/listing.ts';
 import { manifestFromListing, type Listing, type Manifest } from '../record/manifest.ts';
 import { BoxDataError } from '../record/strict.ts';
 import type { Session } from '../ssh/client.ts';
@@ -12,9 +12,14 @@ export type { ListingRequest };
  * written), then decides here what was asked for (cells, roster, latest-only): collect's first step.
  */
 export async function listFiles(session: Session, runRoot: string, runId: string, req: ListingRequest): Promise<Listing> {
+  return decideListing(await listBoxFiles(session, runRoot, runId, req), req);
+}
+
+/** What manifest.sh found on the box, before anything is decided: every file the run's globs match (teardown's check of an uncollected node). */
+export async function listBoxFiles(session: Session, runRoot: string, runId: string, req: Pick<ListingRequest, 'cells' | 'latestOnly'>): Promise<BoxFiles> {
   const data = dataLines(req.cells.length ? { cells: req.cells.join('\n') } : {});
   const r = await runScript(session, 'manifest', [runRoot, runId, req.latestOnly ? '1' : '0'], { data, timeoutMs: 600_000, maxOutput: 64 << 20 });
-  return decideListing(parseBoxFiles(parseJsonLine('manifest', r), runId), req);
+  return parseBoxFiles(parseJsonLine('manifest', r), runId);
 }
 
 const SENT = /^tether-(sent|changed|refused) ?([0-9]*) ?(.{0,300})$/;

@@ -190,3 +190,13 @@ export function checkNeverLaunched(
     ],
   };
 }
+
+/**
+ * A node of a run on many boxes that collect did not read (collect-from: rank0) may be torn down only when
+ * the listing collect would take shows no checkpoint files of the run on it: the refusal naming them, or null. Pure.
+ */
+export function checkNodeEmpty(listed: string[]): string | null {
+  if (!listed.length) return null;
+  const names = listed.slice(0, 5).join(', ') + (listed.length > 5 ? ` and ${listed.length - 5} more` : '');
+  return `not collected (collect-from: rank0), and it holds ${listed.length} checkpoint file(s) of the run (${names}): tearing it down would lose them; collect with collect-from: all first`;
+}

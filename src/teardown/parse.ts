@@ -7,6 +7,7 @@ import { parseConnection, type ConnectionConfig, type Inputs } from '../config/c
 import { InputError } from '../config/errors.ts';
 import { parseStore, type StoreSpec } from '../config/patrol.ts';
 import * as v from '../config/values.ts';
+import { nodeConnections, parseNodeLines } from '../config/nodes.ts';
 import { FACTS, instanceIdFor, providerModule, verbFacts, verbMissing } from '../providers/index.ts';
 import { INSTANCE_ID, PROVIDER_NAMES as PROVIDERS, VERBS, type ProviderName, type Verb } from '../record/names.ts';
 
@@ -31,8 +32,17 @@ export interface TeardownConfig {
   /** AutoDL: the person's word that the verb was done in its console. */
   consoleDone?: string;
   timeoutS: number;
-  /** The box, when the connection inputs are given: used to rebuild the manifest (and by provider ssh). */
+  /** The box, when the connection inputs are given: used to rebuild the manifest (and by provider ssh). Rank 0's with nodes. */
   connection: ConnectionConfig | null;
+  /** A run on many boxes: every node's instance, behind this one approval (rank 0 is also instanceId and connection). */
+  nodes: TeardownNode[] | null;
+}
+
+export interface TeardownNode {
+  rank: number;
+  instanceId: string;
+  connection: ConnectionConfig;
+  runRoot: string;
 }
 
 /** Every teardown input checked before anything touches a box or an API. Pure. */
@@ -43,22 +53,32 @@ export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
   if (!(inputs['verb'] ?? '').trim())
     throw new InputError('verb', 'is required: park (reversible stop) or destroy (irreversible); on Slurm cancel or park (hold)');
   if (!verbFacts(provider, verb)) throw new InputError('verb', `${verb} is not possible with provider ${provider}: ${verbMissing(provider, verb)}`);
-  const connection = (inputs['host'] ?? '').trim() ? parseConnection(inputs, env) : null;
-  const given = { instanceId: inputs['instance-id'] ?? '' };
   const runId = (inputs['run-id'] ?? '').trim();
+  const runRoot = v.remotePath('run-root', inputs['run-root'], DEFAULT_RUN_ROOT);
+  const nodes = teardownNodes(inputs, env, provider, runRoot);
+  const connection = nodes ? nodes[0]!.connection : (inputs['host'] ?? '').trim() ? parseConnection(inputs, env) : null;
+  const given = { instanceId: nodes ? nodes[0]!.instanceId : (inputs['instance-id'] ?? '') };
   const instanceId = instanceIdFor(provider, given.instanceId, connection, runId);
   const apiKey = inputs['api-key'] || undefined;
   const apiUrl = v.apiUrl('provider-api-url', inputs['provider-api-url']);
   const teardownCommand = v.command('teardown-command', inputs['teardown-command'], false);
   const consoleDone = (inputs['console-done'] ?? '').trim() || undefined;
   const awsRegion = (inputs['aws-region'] ?? '').trim() || undefined;
-  const runRoot = v.remotePath('run-root', inputs['run-root'], DEFAULT_RUN_ROOT);
   const t = v.duration('teardown-timeout', inputs['teardown-timeout'], 600) ?? 600;
   if (t < 5 || t > 7200) throw new InputError('teardown-timeout', `${v.show(inputs['teardown-timeout'] ?? '')} is outside 5s to 2h`);
   const settings = { runId, runRoot, instanceId, verb, apiKey, apiUrl, awsRegion, teardownCommand, consoleDone, timeoutS: t, connection };
   // The provider's own rules (ssh and slurm need the connection, slurm takes no instance-id, command its
   // command, aws its region and credentials): in its module.
   providerModule(provider).check?.(settings, given, env);
+  // With nodes, every node's instance meets the same rules (an EC2 id is i-…), named by its rank.
+  for (const n of nodes ?? []) {
+    try {
+      providerModule(provider).check?.({ ...settings, instanceId: n.instanceId, connection: n.connection }, { instanceId: n.instanceId }, env);
+    } catch (err) {
+      if (err instanceof InputError) throw new InputError('nodes', `rank ${n.rank}: ${err.message.replace(/^input '[^']+': /, '')}`);
+      throw err;
+    }
+  }
   if (!instanceId) throw new InputError('instance-id', `is required for provider ${provider}: the exact instance to ${verb}`);
   if (!INSTANCE_ID.test(instanceId)) throw new InputError('instance-id', `${v.show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
   const verifiedPath = (inputs['verified-path'] ?? '').trim() || undefined;
@@ -113,7 +133,47 @@ export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
     ...(consoleDone ? { consoleDone } : {}),
     timeoutS: t,
     connection,
+    nodes,
   };
+}
+
+/**
+ * `nodes` (issue 28 §3): every node's instance, one per line as launch took them, torn down behind one
+ * approval. Each needs its own instance (instance-id= on its line; provider ssh: its host:port) and the proof is
+ * collect's run folder (rank-<r>/VERIFIED.json for each node it read). What a run on many boxes does not offer is
+ * refused here, before anything touches a box or an API. Pure.
+ */
+function teardownNodes(inputs: Inputs, env: Inputs, provider: ProviderName, runRoot: string): TeardownNode[] | null {
+  const lines = parseNodeLines(inputs);
+  if (!lines) return null;
+  const not = (input: string, why: string) => {
+    throw new InputError(input, `is not offered with nodes: ${why}`);
+  };
+  if (FACTS[provider].scheduler) not('provider', `a ${provider} job on many nodes is the scheduler's: cancel it with host`);
+  if ((inputs['instance-id'] ?? '').trim()) not('instance-id', "put each node's instance-id= on its line");
+  if ((inputs['verified-artifact'] ?? '').trim())
+    not('verified-artifact', 'give verified-path: the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json');
+  if (v.bool('allow-park-unverified', inputs['allow-park-unverified'], false))
+    not('allow-park-unverified', "every node's files are proven or shown to be none");
+  if (!(inputs['verified-path'] ?? '').trim())
+    throw new InputError(
+      'verified-path',
+      'is required with nodes: the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json for each node it read',
+    );
+  const conns = nodeConnections(inputs, env, { nodes: lines });
+  const seen = new Map<string, number>();
+  return lines.map((l, i) => {
+    const connection = conns[i]!;
+    const instanceId = instanceIdFor(provider, l.instanceId ?? '', connection);
+    if (!instanceId) throw new InputError('nodes', `rank ${l.rank} needs instance-id= on its line with provider ${provider}: the exact instance to tear down`);
+    if (!INSTANCE_ID.test(instanceId))
+      throw new InputError('nodes', `rank ${l.rank}: ${v.show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+    const before = seen.get(instanceId);
+    if (before !== undefined)
+      throw new InputError('nodes', `rank ${l.rank} names instance ${instanceId} again (rank ${before}); each node is its own instance`);
+    seen.set(instanceId, l.rank);
+    return { rank: l.rank, instanceId, connection, runRoot: l.runRoot ?? runRoot };
+  });
 }
 
 /** Everything the teardown phase runs with, parsed once: with report-to, where its mark goes. */

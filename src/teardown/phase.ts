@@ -12,15 +12,15 @@ import { renderTeardown, type TeardownSummary } from './render.ts';
 import { checkBox, checkConfirm, checkNeverLaunched, checkProof, checkRunEnded, type Gate, type RunSeen } from './gate.ts';
 import type { CardRun } from './card.ts';
 import { probeOn } from '../remote/probe.ts';
-import { drive } from '../providers/drive.ts';
-import { FACTS, providerModule } from '../providers/index.ts';
-import type { ProviderContext } from '../providers/types.ts';
+import { FACTS } from '../providers/index.ts';
+import { driveVerb } from './act.ts';
 import { InputError } from '../config/errors.ts';
 import { verifiedProvisioned, verifiedRegistration } from '../registry/hosts.ts';
 import { isProvisionRecord, type Provisioned } from '../registry/provisioned.ts';
 import type { Credential } from '../ssh/keys.ts';
 import { proofFilesAt, type ProofFiles } from './proof-files.ts';
 import { lookAtBox } from './look-box.ts';
+import { teardownNodes } from './nodes.ts';
 
 /** What a test may set: the clock and the provider's poll interval. */
 export interface TeardownOptions {
@@ -143,6 +143,13 @@ export async function teardownPhase(cfg: TeardownPhaseConfig, phaseCtx: PhaseCon
     return exit;
   };
   const runId = cfg.runId;
+  if (cfg.nodes)
+    return teardownNodes(
+      { ...cfg, nodes: cfg.nodes },
+      phaseCtx,
+      { now, ...(deps.pollMs ? { pollMs: deps.pollMs } : {}), ...(deps.afterTeardown ? { afterTeardown: deps.afterTeardown } : {}) },
+      finish,
+    );
 
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
   const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
@@ -267,38 +274,16 @@ async function act(
   card: string,
 ): Promise<number> {
   const runId = cfg.runId;
-  const ctx: ProviderContext = {
-    instanceId: cfg.instanceId,
-    runId: cfg.runId,
-    verb: cfg.verb,
-    callTimeoutMs: Math.min(60_000, Math.max(1000, Math.round((cfg.timeoutS * 1000) / 3))),
-    log: (l) => reporter.info(l),
-  };
   const jobs = await schedulerJobs(cfg, deps, reporter);
   if ('refused' in jobs) return finish('refused', jobs.refused, 1, { kind: 'refused', runId, reason: jobs.refused, notes, card });
-  const slurmJobs = jobs.jobs;
-  const provider = providerModule(cfg.provider).make(ctx, cfg, env, slurmJobs);
-  let result;
-  try {
-    result = await drive(provider, cfg.verb, ctx, { deadlineMs: cfg.timeoutS * 1000, pollMs: deps.pollMs ?? 5000, attempts: 3 });
-  } catch (err) {
-    const reason = (err as Error).message;
-    return finish('failed', reason, 1, { kind: 'failed', runId, reason, notes, card });
-  }
-  if (!result.ok) return finish('failed', result.detail, 1, { kind: 'unconfirmed', runId, detail: result.detail, notes, card });
+  const result = await driveVerb(cfg, env, reporter, deps.pollMs ?? 5000, jobs.jobs);
+  if (result.kind === 'failed') return finish('failed', result.reason, 1, { kind: 'failed', runId, reason: result.reason, notes, card });
+  if (result.kind === 'unconfirmed') return finish('failed', result.detail, 1, { kind: 'unconfirmed', runId, detail: result.detail, notes, card });
 
   // A cancel ends the run as a destroy ends a box: the patrol stops probing it either way.
   const state = cfg.verb === 'park' ? 'parked' : 'torn-down';
   const verbFacts = FACTS[cfg.provider][cfg.verb];
-  let leftovers: string[] | { error: string } | null = null;
-  if (provider.leftovers) {
-    try {
-      leftovers = await provider.leftovers();
-      for (const l of leftovers) reporter.warn(`teardown: still billing: ${l}`);
-    } catch (err) {
-      leftovers = { error: (err as Error).message };
-    }
-  }
+  const leftovers = result.leftovers;
   const reason = `${cfg.instanceId} ${state} (${result.detail})`;
   const exit = finish(state, reason, 0, {
     kind: 'done',

@@ -14,7 +14,7 @@ import { parseReportTo } from '../../src/config/patrol.ts';
 import { verifiedRegistration } from '../../src/registry/hosts.ts';
 import { loadCredential } from '../../src/ssh/keys.ts';
 import { probeHost } from '../../src/remote/probe.ts';
-import { launchPhase, patrolPhase } from '../harness/phases.ts';
+import { collectPhase, launchPhase, patrolPhase, teardownPhase } from '../harness/phases.ts';
 import { signalPid } from '../harness/pids.ts';
 
 /**
@@ -215,6 +215,113 @@ describe('a run on two boxes', () => {
     expect(text).toMatch(/rank 0 stopped/);
     expect(JSON.parse(readFileSync(join(runDir(a, 'ddp-partial'), 'FAILED'), 'utf8'))).toMatchObject({ stage: 'stopped' });
   }, 90_000);
+});
+
+describe('collect and teardown of a run on two boxes', () => {
+  it('collects rank 0 by default; teardown refuses while an uncollected node holds checkpoints or a proof names another box; collect-from: all, then every node torn down behind one approval', async () => {
+    const s = await start('ddp-end', { env: 'TOTAL_STEPS=8\nSTEP_S=0.1\nSAVE_EVERY=4' });
+    expect(s.code, s.text).toBe(0);
+    await waitFor('both nodes to finish', () => [a, b].every((x) => existsSync(join(runDir(x, 'ddp-end'), 'DONE'))), 90_000);
+    // Rank 1 saved too (as a job may): a file collect-from: rank0 does not read.
+    mkdirSync(join(codeDir(b, 'ddp-end'), 'ckpt'), { recursive: true });
+    cpSync(join(codeDir(a, 'ddp-end'), 'ckpt', 'step_8.pt'), join(codeDir(b, 'ddp-end'), 'ckpt', 'step_8.pt'));
+    const withIds = nodes({ a: ' instance-id=node-a', b: ' instance-id=node-b' });
+    const collect = async (extra: Record<string, string> = {}) => {
+      const r = captureReporter();
+      const code = await collectPhase(
+        { nodes: withIds, 'ssh-key-path': key(), 'run-id': 'ddp-end', 'dest-dir': 'out', artifact: 'none', provider: 'command', verb: 'destroy', ...extra },
+        {},
+        r,
+        work,
+      );
+      return { code, r, text: [...r.errors, ...r.summaries].join('\n') };
+    };
+    const torn = join(work, 'torn-ddp-end');
+    const teardown = async (extra: Record<string, string> = {}) => {
+      const r = captureReporter();
+      const code = await teardownPhase(
+        {
+          nodes: withIds,
+          'ssh-key-path': key(),
+          'run-id': 'ddp-end',
+          provider: 'command',
+          'teardown-command': `echo "$TETHER_INSTANCE_ID $TETHER_VERB" >> ${torn}`,
+          verb: 'destroy',
+          'verified-path': 'out/ddp-end',
+          'dry-run': 'false',
+          'connect-timeout': '5',
+          ...extra,
+        },
+        {},
+        r,
+        work,
+        { pollMs: 50 },
+      );
+      return { code, r, text: [...r.errors, ...r.summaries].join('\n') };
+    };
+    const out = join(work, 'out', 'ddp-end');
+
+    const c0 = await collect();
+    expect(c0.code, c0.text).toBe(0);
+    expect(c0.r.outputs['verified-path']).toBe(out);
+    expect(existsSync(join(out, 'rank-0', 'VERIFIED.json'))).toBe(true);
+    expect(existsSync(join(out, 'rank-0', 'ckpt', 'step_8.pt'))).toBe(true);
+    expect(existsSync(join(out, 'rank-1'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(out, 'rank-0', 'VERIFIED.json'), 'utf8')).box).toMatchObject({ host: a.addr, instance_id: 'node-a' });
+    // One card names both instances, and says rank 1 was not collected.
+    expect(c0.text).toMatch(/Teardown card — `ddp-end` on 2 nodes/);
+    expect(c0.text).toMatch(/\| 0 \| `node-a` \| 2 files/);
+    expect(c0.text).toMatch(/\| 1 \| `node-b` \| not collected/);
+
+    // A node collect did not read and that does not answer cannot show it holds nothing: refused.
+    b.blackhole();
+    let silent;
+    try {
+      silent = await teardown({ 'connect-timeout': '2' });
+    } finally {
+      b.clearFirewall();
+    }
+    expect(silent.code).toBe(1);
+    expect(silent.text).toMatch(/rank 1 \(node-b\): not collected, and it cannot be listed \(it does not answer/);
+    expect(existsSync(torn)).toBe(false);
+
+    // Rank 1 holds a checkpoint nobody collected: nothing is asked of the provider for either node.
+    const refused = await teardown();
+    expect(refused.code).toBe(1);
+    expect(refused.r.outputs['state']).toBe('refused');
+    expect(refused.text).toMatch(
+      /rank 1 \(node-b\): not collected \(collect-from: rank0\), and it holds 1 checkpoint file\(s\) of the run \(ckpt\/step_8\.pt\)/,
+    );
+    expect(existsSync(torn)).toBe(false);
+
+    const all = await collect({ 'collect-from': 'all' });
+    expect(all.code, all.text).toBe(0);
+    const collected = JSON.parse(all.r.outputs['nodes-collected']!) as Array<{ rank: number; verified: boolean; files: number }>;
+    expect(collected.map((n) => [n.rank, n.verified, n.files])).toEqual([
+      [0, true, 2],
+      [1, true, 1],
+    ]);
+    expect(JSON.parse(readFileSync(join(out, 'rank-1', 'VERIFIED.json'), 'utf8')).box).toMatchObject({ host: b.addr, instance_id: 'node-b' });
+
+    // A proof is never moved to another node: rank 0's proof where rank 1's belongs is refused.
+    const moved = join(work, 'rank-1-kept');
+    cpSync(join(out, 'rank-1'), moved, { recursive: true });
+    rmSync(join(out, 'rank-1'), { recursive: true });
+    cpSync(join(out, 'rank-0'), join(out, 'rank-1'), { recursive: true });
+    const wrong = await teardown();
+    expect(wrong.code).toBe(1);
+    expect(wrong.text).toMatch(/rank 1 \(node-b\): VERIFIED\.json proves command instance "node-a", not command "node-b"/);
+    expect(existsSync(torn)).toBe(false);
+    rmSync(join(out, 'rank-1'), { recursive: true });
+    cpSync(moved, join(out, 'rank-1'), { recursive: true });
+
+    // Every node proven: one approval, each instance asked and confirmed.
+    const done = await teardown();
+    expect(done.code, done.text).toBe(0);
+    expect(done.r.outputs['state']).toBe('torn-down');
+    expect(readFileSync(torn, 'utf8').trim().split('\n').sort()).toEqual(['node-a destroy', 'node-b destroy']);
+    expect(done.r.outputs['reason']).toMatch(/^2 nodes torn-down: rank 0 node-a: teardown-command exited 0 \| rank 1 node-b: teardown-command exited 0$/);
+  }, 180_000);
 });
 
 interface NodeState {

@@ -8,13 +8,13 @@ import {
   eventGate,
   neededRole,
   roleGate
-} from "./chunk-RSEM5G7C.js";
+} from "./chunk-TIPQMFGG.js";
 import {
   dispatchInputs
 } from "./chunk-LQR4NNDB.js";
-import "./chunk-LFN3573Y.js";
+import "./chunk-7UBXXRGM.js";
 import "./chunk-DR4EG23G.js";
-import "./chunk-HKJRD2CY.js";
+import "./chunk-LJWKOY2Y.js";
 import "./chunk-D3OBCIDC.js";
 import "./chunk-B44AY4NO.js";
 import {

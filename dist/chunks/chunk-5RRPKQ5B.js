@@ -195,9 +195,12 @@ function decideListing(box, req) {
 
 // src/remote/manifest.ts
 async function listFiles(session, runRoot, runId, req) {
+  return decideListing(await listBoxFiles(session, runRoot, runId, req), req);
+}
+async function listBoxFiles(session, runRoot, runId, req) {
   const data = dataLines(req.cells.length ? { cells: req.cells.join("\n") } : {});
   const r = await runScript(session, "manifest", [runRoot, runId, req.latestOnly ? "1" : "0"], { data, timeoutMs: 6e5, maxOutput: 64 << 20 });
-  return decideListing(parseBoxFiles(parseJsonLine("manifest", r), runId), req);
+  return parseBoxFiles(parseJsonLine("manifest", r), runId);
 }
 var SENT = /^tether-(sent|changed|refused) ?([0-9]*) ?(.{0,300})$/;
 async function rebuildManifest(session, runRoot, runId, cells) {
@@ -283,7 +286,9 @@ function stateOfLook(l, now) {
 }
 
 export {
+  ListingRefused,
   listFiles,
+  listBoxFiles,
   rebuildManifest,
   lookAtRun,
   stateOfLook

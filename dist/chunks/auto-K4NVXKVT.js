@@ -6,14 +6,14 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   lookAtBox
-} from "./chunk-AWXGM3RW.js";
-import "./chunk-J5R3D7BE.js";
+} from "./chunk-E67ZUJYM.js";
+import "./chunk-5RRPKQ5B.js";
 import "./chunk-OS6SLAAT.js";
 import {
   checkBox,
   checkProof,
   checkRunEnded
-} from "./chunk-LX4SZEHJ.js";
+} from "./chunk-KWYL4GMA.js";
 import {
   VERIFIED_MAC,
   verifiedMacOk

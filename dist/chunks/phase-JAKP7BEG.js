@@ -10,7 +10,7 @@ import {
 import {
   checkHostKey,
   checkProof
-} from "./chunk-LX4SZEHJ.js";
+} from "./chunk-KWYL4GMA.js";
 import "./chunk-MRNYUZMG.js";
 import "./chunk-LJ4G4EJ5.js";
 import {

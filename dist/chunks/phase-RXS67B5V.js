@@ -22,7 +22,7 @@ import {
 import {
   launchPhase,
   packRelease
-} from "./chunk-QNQZRG35.js";
+} from "./chunk-UOUA6ZUL.js";
 import "./chunk-ZFPQ7UQN.js";
 import "./chunk-RYUDDKPE.js";
 import {
@@ -34,19 +34,19 @@ import {
   parseLaunchPhase,
   parseProvision,
   withProvision
-} from "./chunk-BPAE7GDS.js";
+} from "./chunk-M3YTIYVE.js";
 import "./chunk-DR4EG23G.js";
 import "./chunk-DWVTGVDL.js";
 import {
   awsFromEnv,
   providerModule
 } from "./chunk-XVI6BGPG.js";
-import "./chunk-PMNZFFG3.js";
+import "./chunk-JUXJXON7.js";
 import {
   PHASE_INPUTS,
   parseSweep,
   withDefaults
-} from "./chunk-HKJRD2CY.js";
+} from "./chunk-LJWKOY2Y.js";
 import "./chunk-D3OBCIDC.js";
 import "./chunk-B44AY4NO.js";
 import {

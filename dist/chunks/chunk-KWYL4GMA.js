@@ -154,6 +154,11 @@ function checkNeverLaunched(runId, record, t, verb) {
     ]
   };
 }
+function checkNodeEmpty(listed) {
+  if (!listed.length) return null;
+  const names = listed.slice(0, 5).join(", ") + (listed.length > 5 ? ` and ${listed.length - 5} more` : "");
+  return `not collected (collect-from: rank0), and it holds ${listed.length} checkpoint file(s) of the run (${names}): tearing it down would lose them; collect with collect-from: all first`;
+}
 
 export {
   checkBox,
@@ -162,5 +167,6 @@ export {
   checkRebuilt,
   checkConfirm,
   checkRunEnded,
-  checkNeverLaunched
+  checkNeverLaunched,
+  checkNodeEmpty
 };

@@ -18,13 +18,14 @@ import {
 } from "./chunk-XVI6BGPG.js";
 import {
   nodeCommand,
+  nodeConnections,
   parseNodes
-} from "./chunk-PMNZFFG3.js";
+} from "./chunk-JUXJXON7.js";
 import {
   cellLines,
   inputDef,
   parseSweep
-} from "./chunk-HKJRD2CY.js";
+} from "./chunk-LJWKOY2Y.js";
 import {
   DEFAULT_RUN_ROOT,
   parseAudit
@@ -348,24 +349,12 @@ function multiNode(inputs, env, launch) {
   if (launch.sweep) not("cells", "yet: a sweep queues its cells on one box");
   if (launch.backend === "slurm") not("backend", ": on Slurm, a multi-node job is the scheduler's (slurm-options: --nodes=N)");
   if (launch.onPreempt.policy !== "wait") not("on-preempt", "yet: a recovery rents one box");
-  if (launch.afterVerified) not("after-verified", "yet: teardown acts on every node behind its approval");
+  if (launch.afterVerified)
+    not("after-verified", "yet: the patrol's own park or destroy acts on one instance; tear a run on many boxes down with teardown's nodes");
   if (launch.parkAfter) not("park-after", "yet");
   if ((inputs["from-provision"] ?? "").trim()) not("from-provision", "yet: give each node's line");
   if ((inputs["instance-id"] ?? "").trim()) throw new InputError("instance-id", "names one box; with nodes put each node's instance-id= on its line");
-  if ((inputs["host-key-fingerprint"] ?? "").trim())
-    throw new InputError("host-key-fingerprint", "names one box's key; with nodes put each node's SHA256:\u2026 on its line, or give known-hosts");
-  const conns = m.nodes.map(
-    (n) => parseConnection(
-      {
-        ...inputs,
-        host: n.host,
-        port: n.port !== void 0 ? String(n.port) : inputs["port"],
-        user: n.user ?? inputs["user"],
-        "host-key-fingerprint": n.fingerprint ?? ""
-      },
-      env
-    )
-  );
+  const conns = nodeConnections(inputs, env, m);
   if (!launch.recorded) launch.command = nodeCommand(launch.command, m);
   return { ...m, conns };
 }

@@ -42,7 +42,7 @@ var orList = (xs) => xs.length > 1 ? `${xs.slice(0, -1).join(", ")} or ${xs[xs.l
 var INPUTS = {
   host: {
     help: "box address (host name or IP); no user@ or :port (launch: or nodes, for a run on many boxes)",
-    required: ["audit", "collect", "logs", "stop"]
+    required: ["audit", "logs", "stop"]
   },
   port: { help: "SSH port (default 22)", default: "22" },
   user: { help: "login on the box (default root; provision: the provider's login user)", default: "root", noDefaultIn: ["provision"] },
@@ -139,7 +139,11 @@ var INPUTS = {
     required: ["recover"]
   },
   nodes: {
-    help: "launch: one run on many boxes (instead of host), one box a line, rank 0 first: [user@]host[:port] [SHA256:fingerprint] [instance-id=ID] [run-root=PATH] [workdir=PATH] (a pin may come from known-hosts instead); every node is audited and checked (same Python and torch, rank 0 reachable on master-port, clocks agree) before any starts, and each job has TETHER_NODE_RANK, TETHER_NNODES, MASTER_ADDR and MASTER_PORT"
+    help: "collect and teardown: the run's boxes as launch was given them (instead of host); launch: one run on many boxes (instead of host), one box a line, rank 0 first: [user@]host[:port] [SHA256:fingerprint] [instance-id=ID] [run-root=PATH] [workdir=PATH] (a pin may come from known-hosts instead); every node is audited and checked (same Python and torch, rank 0 reachable on master-port, clocks agree) before any starts, and each job has TETHER_NODE_RANK, TETHER_NNODES, MASTER_ADDR and MASTER_PORT"
+  },
+  "collect-from": {
+    help: "collect, with nodes: rank0 (default: the node that writes the checkpoints in most jobs) or all (every node, each into <dest>/<run-id>/rank-<r>/ with its own manifest and VERIFIED.json); teardown tears a node that was not collected down only when a listing of it shows no checkpoint files",
+    default: "rank0"
   },
   "nproc-per-node": {
     help: "launch, with nodes: the processes each node starts (usually its GPU count); the command then runs under torchrun (launcher: torchrun) as what follows its options: a script and its arguments"
@@ -462,11 +466,14 @@ var COLLECT_INPUTS = [
   "artifact-budget",
   "provider",
   "instance-id",
-  "verb"
+  "verb",
+  "nodes",
+  "collect-from"
 ];
 var TEARDOWN_INPUTS = [
   "run-id",
   "run-root",
+  "nodes",
   "provider",
   "instance-id",
   "verb",

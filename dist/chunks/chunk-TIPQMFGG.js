@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   ROLES
-} from "./chunk-LFN3573Y.js";
+} from "./chunk-7UBXXRGM.js";
 
 // src/chatops/gate.ts
 function eventGate(e) {

@@ -5,6 +5,9 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  parseConnection
+} from "./chunk-NCPTB3VZ.js";
+import {
   host,
   number,
   oneOf,
@@ -110,9 +113,30 @@ function nodeEnv(rank, nnodes, masterAddr, masterPort) {
     ["MASTER_PORT", String(masterPort)]
   ];
 }
+function nodeConnections(inputs, env, m) {
+  if ((inputs["host-key-fingerprint"] ?? "").trim())
+    throw new InputError("host-key-fingerprint", "names one box's key; with nodes put each node's SHA256:\u2026 on its line, or give known-hosts");
+  return m.nodes.map(
+    (n) => parseConnection(
+      {
+        ...inputs,
+        host: n.host,
+        port: n.port !== void 0 ? String(n.port) : inputs["port"],
+        user: n.user ?? inputs["user"],
+        "host-key-fingerprint": n.fingerprint ?? ""
+      },
+      env
+    )
+  );
+}
+function parseNodeLines(inputs) {
+  return parseNodes({ nodes: inputs["nodes"] ?? "", host: inputs["host"] ?? "" })?.nodes ?? null;
+}
 
 export {
   parseNodes,
   nodeCommand,
-  nodeEnv
+  nodeEnv,
+  nodeConnections,
+  parseNodeLines
 };

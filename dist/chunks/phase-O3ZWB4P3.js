@@ -15,13 +15,15 @@ import {
   verifyOne
 } from "./chunk-WJD2NIRB.js";
 import {
-  renderCard
-} from "./chunk-Z427B72T.js";
+  renderCard,
+  renderNodesCard
+} from "./chunk-FFJIXEIS.js";
 import {
+  ListingRefused,
   listFiles,
   lookAtRun,
   stateOfLook
-} from "./chunk-J5R3D7BE.js";
+} from "./chunk-5RRPKQ5B.js";
 import "./chunk-OS6SLAAT.js";
 import {
   VERIFIED_MAC,
@@ -75,7 +77,9 @@ import {
   InputError
 } from "./chunk-3B7SBFZS.js";
 import "./chunk-LQKPZATM.js";
-import "./chunk-GMQBEAIE.js";
+import {
+  TransportError
+} from "./chunk-GMQBEAIE.js";
 import "./chunk-U6FX2S55.js";
 import "./chunk-Y2GZDFST.js";
 import "./chunk-3ZXXC4EP.js";
@@ -84,8 +88,8 @@ import "./chunk-EPCPIVQ4.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/collect/phase.ts
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { existsSync, mkdirSync as mkdirSync2, readFileSync, renameSync, statSync as statSync2, writeFileSync } from "node:fs";
+import { join as join3, resolve as resolve2 } from "node:path";
 
 // src/collect/progress.ts
 var mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
@@ -255,7 +259,13 @@ async function verifyFile(deps, f, scans) {
   }
 }
 
-// src/collect/phase.ts
+// src/collect/nodes.ts
+import { mkdirSync } from "node:fs";
+import { join as join2, resolve } from "node:path";
+
+// src/collect/local.ts
+import { lstatSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
 function listLocal(dir, base = dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
@@ -275,6 +285,147 @@ function removeProofs(dir) {
     else if (/^verified\.(json|mac)(\.tmp)?$/i.test(name)) rmSync(p, { force: true });
   }
 }
+
+// src/collect/nodes.ts
+var rankDir = (rank) => `rank-${rank}`;
+function rankReporter(base, rank) {
+  const outputs = {};
+  const summaries = [];
+  return {
+    outputs,
+    summaries,
+    info: (l) => base.info(`rank ${rank}: ${l}`),
+    warn: (l) => base.warn(`rank ${rank}: ${l}`),
+    error: (l) => base.error(`rank ${rank}: ${l}`),
+    mask: (s) => base.mask(s),
+    output: (n, v) => void (outputs[n] = v),
+    summary: (md) => void summaries.push(md)
+  };
+}
+async function collectNodes(cfg, m, ctx, one) {
+  const { reporter } = ctx;
+  const root = join2(resolve(ctx.ports.workspace, cfg.destDir), cfg.runId);
+  try {
+    mkdirSync(root, { recursive: true });
+  } catch (err) {
+    throw new InputError("dest-dir", `cannot create ${root}: ${err.message}`);
+  }
+  removeProofs(root);
+  const read = m.from === "all" ? m.nodes : m.nodes.slice(0, 1);
+  reporter.info(`collect: run ${cfg.runId} on ${m.nodes.length} nodes; collecting from ${m.from === "all" ? "every node" : "rank 0"} into ${root}/rank-<r>`);
+  const done = [];
+  for (const n of read) {
+    const r = rankReporter(reporter, n.rank);
+    const where = `${n.conn.host}:${n.conn.port}`;
+    const card = cfg.card && n.instanceId ? { ...cfg.card, instanceId: n.instanceId } : null;
+    const box = {
+      ...cfg,
+      conn: n.conn,
+      runRoot: n.runRoot,
+      card,
+      dest: join2(root, rankDir(n.rank)),
+      artifactLabel: `${cfg.runId}-rank${n.rank}`,
+      cardShown: false
+    };
+    try {
+      const res = await one(box, r);
+      done.push({
+        rank: n.rank,
+        where,
+        verified: res.exit === 0,
+        outputs: r.outputs,
+        summary: r.summaries.join("\n\n"),
+        outcome: res.outcome,
+        failure: null,
+        empty: false
+      });
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      if (err instanceof ListingRefused && err.message.startsWith("no-checkpoints:")) {
+        reporter.info(`collect: rank ${n.rank} holds no checkpoint files of the run: nothing to pull from it`);
+        done.push({
+          rank: n.rank,
+          where,
+          verified: true,
+          outputs: {},
+          summary: "No checkpoint files of the run on this node: nothing pulled (teardown lists it again before it acts).",
+          outcome: null,
+          failure: null,
+          empty: true
+        });
+        continue;
+      }
+      const why = err instanceof TransportError ? `${where} could not be reached (${err.kind}): ${err.message}` : err.message;
+      reporter.error(`collect: rank ${n.rank}: ${why}`);
+      done.push({ rank: n.rank, where, verified: false, outputs: {}, summary: "", outcome: null, failure: why, empty: false });
+    }
+  }
+  const all = done.every((d) => d.verified) && done.some((d) => !d.empty);
+  if (done.every((d) => d.empty)) reporter.error(`collect: no node read holds a checkpoint file of run ${cfg.runId}`);
+  const sum2 = (k) => String(done.reduce((a, d) => a + (Number(d.outputs[k]) || 0), 0));
+  reporter.output("verified", String(all));
+  reporter.output("verified-path", all ? root : "");
+  reporter.output("files", sum2("files"));
+  reporter.output("bytes", sum2("bytes"));
+  reporter.output("dest", root);
+  reporter.output("manifest-sha256", "");
+  reporter.output("files-sha256", "");
+  reporter.output(
+    "nodes-collected",
+    JSON.stringify(
+      done.map((d) => ({
+        rank: d.rank,
+        host: d.where,
+        verified: d.verified,
+        empty: d.empty,
+        files: Number(d.outputs["files"] ?? 0),
+        bytes: Number(d.outputs["bytes"] ?? 0),
+        manifest_sha256: d.outputs["manifest-sha256"] ?? "",
+        artifact_name: d.outputs["artifact-name"] ?? "",
+        path: join2(root, rankDir(d.rank))
+      }))
+    )
+  );
+  reporter.summary(renderNodes(cfg, m, done, /* @__PURE__ */ new Date()));
+  if (!all) {
+    reporter.error(
+      `collect: run ${cfg.runId} is not verified: ${done.filter((d) => !d.verified).map((d) => `rank ${d.rank}`).join(", ")} not verified`
+    );
+    return 1;
+  }
+  reporter.info(`collect: run ${cfg.runId}: ${done.length === 1 ? "rank 0" : `all ${done.length} nodes`} verified; the proofs are under ${root}`);
+  return 0;
+}
+function renderNodes(cfg, m, done, now) {
+  const head = `### tether collect \u2014 ${code(cfg.runId)} on ${m.nodes.length} nodes (collect-from: ${m.from})`;
+  const parts = [head];
+  for (const d of done) {
+    parts.push(`#### Rank ${d.rank} \u2014 ${code(d.where)} \u2192 \`${rankDir(d.rank)}/\``);
+    parts.push(d.failure ? `\u274C not collected: ${inert(d.failure)}` : d.summary);
+  }
+  const left = m.nodes.filter((n) => !done.some((d) => d.rank === n.rank));
+  if (left.length)
+    parts.push(
+      `Not collected (collect-from: rank0): ${left.map((n) => `rank ${n.rank} (${code(`${n.conn.host}:${n.conn.port}`)})`).join(", ")}. Teardown tears such a node down only when a listing of it shows no checkpoint files; collect-from: all collects them too.`
+    );
+  if (cfg.card) {
+    const card = cfg.card;
+    const nodes = m.nodes.map((n) => {
+      const d = done.find((x) => x.rank === n.rank);
+      const o = d?.outcome;
+      return {
+        rank: n.rank,
+        instanceId: n.instanceId ?? "?",
+        verified: !d || d.empty ? "uncollected" : d.verified && o && o.pullFailure === null ? { files: o.manifest.file_count, bytes: o.manifest.total_bytes } : null,
+        run: o ? { state: o.runState, source: `seen on the box at ${o.runState.observed_at}` } : { state: null, source: d ? "not collected" : "not looked at by collect" }
+      };
+    });
+    parts.push(renderNodesCard({ provider: card.provider, verb: card.verb, runId: cfg.runId, nodes, now }));
+  }
+  return parts.join("\n\n");
+}
+
+// src/collect/phase.ts
 async function pull(cfg, puller, listing, dest, reporter, arrived) {
   try {
     await puller.run(listing.workdir, listing.files, dest, {
@@ -313,14 +464,14 @@ function recordOutputs(reporter, listing, m, dest, verifiedPath) {
 async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath, reporter) {
   const records = [
     { path: "manifest.json", bytes: Buffer.byteLength(text) },
-    ...verifiedPath ? [{ path: "VERIFIED.json", bytes: statSync(verifiedPath).size }] : [],
-    ...verifiedPath && existsSync(join(dest, VERIFIED_MAC)) ? [{ path: VERIFIED_MAC, bytes: statSync(join(dest, VERIFIED_MAC)).size }] : []
+    ...verifiedPath ? [{ path: "VERIFIED.json", bytes: statSync2(verifiedPath).size }] : [],
+    ...verifiedPath && existsSync(join3(dest, VERIFIED_MAC)) ? [{ path: VERIFIED_MAC, bytes: statSync2(join3(dest, VERIFIED_MAC)).size }] : []
   ];
   const plans = planArtifacts(
-    cfg.runId,
+    cfg.artifactLabel,
     filesSha256(manifest),
     dest,
-    manifest.files.filter((f) => existsSync(join(dest, f.path))),
+    manifest.files.filter((f) => existsSync(join3(dest, f.path))),
     records,
     verifiedPath !== null
   );
@@ -352,22 +503,28 @@ async function uploadArtifacts(uploader, cfg, manifest, text, dest, verifiedPath
 \u274C ${error}` : ""), error };
 }
 async function collectPhase(cfg, ctx) {
-  const { reporter, ports } = ctx;
-  const workspace = ports.workspace;
-  const artifacts = ports.artifacts?.();
+  const uploader = uploaderFor(cfg, ctx);
+  if (cfg.nodes) return collectNodes(cfg, cfg.nodes, ctx, (one, r) => collectBox(one, r, uploader));
+  const dest = join3(resolve2(ctx.ports.workspace, cfg.destDir), cfg.runId);
+  return (await collectBox({ ...cfg, dest, artifactLabel: cfg.runId, cardShown: true }, ctx.reporter, uploader)).exit;
+}
+function uploaderFor(cfg, ctx) {
+  const artifacts = ctx.ports.artifacts?.();
   const noUpload = artifacts ? artifacts.unavailable() : "this is the CLI: artifacts are uploaded by the collect action";
   if (cfg.artifact !== "none" && noUpload && cfg.artifactExplicit)
     throw new InputError("artifact", `${cfg.artifact} needs the GitHub Actions artifact service, but ${noUpload}; use artifact: none`);
-  const uploader = cfg.artifact !== "none" && !noUpload ? artifacts : void 0;
+  return cfg.artifact !== "none" && !noUpload ? artifacts : void 0;
+}
+async function collectBox(cfg, reporter, uploader) {
   const conn = cfg.conn;
   const pinned = { conn, cred: loadCredential(conn.key) };
-  const dest = join(resolve(workspace, cfg.destDir), cfg.runId);
+  const dest = cfg.dest;
   try {
-    mkdirSync(dest, { recursive: true });
+    mkdirSync2(dest, { recursive: true });
   } catch (err) {
     throw new InputError("dest-dir", `cannot create ${dest}: ${err.message}`);
   }
-  const verifiedPath = join(dest, "VERIFIED.json");
+  const verifiedPath = join3(dest, "VERIFIED.json");
   removeProofs(dest);
   const { session } = await openPinned(pinned, reporter);
   const box = {
@@ -401,20 +558,20 @@ async function collectPhase(cfg, ctx) {
       },
       pull: (listing, arrived) => pull(cfg, puller, listing, dest, reporter, arrived),
       writeRecord: (name, text) => {
-        const tmp = `${join(dest, name)}.tmp`;
+        const tmp = `${join3(dest, name)}.tmp`;
         writeFileSync(tmp, text);
-        renameSync(tmp, join(dest, name));
+        renameSync(tmp, join3(dest, name));
       },
       listLocal: () => listLocal(dest),
-      open: (path) => fileSource(join(dest, path)),
-      ...cfg.trustedLoadCommand ? { trustedLoad: (path) => trustedLoad(cfg.trustedLoadCommand, join(dest, path), dest) } : {},
+      open: (path) => fileSource(join3(dest, path)),
+      ...cfg.trustedLoadCommand ? { trustedLoad: (path) => trustedLoad(cfg.trustedLoadCommand, join3(dest, path), dest) } : {},
       now: () => /* @__PURE__ */ new Date()
     });
   } finally {
     puller.close();
     session.close();
   }
-  return reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporter);
+  return { exit: await reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporter), outcome };
 }
 async function reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporter) {
   const ok = outcome.verified;
@@ -434,7 +591,7 @@ async function reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporte
   const summary = [renderCollect(cfg.runId, manifest, reports, c, ok ? verifiedPath : null), ...notes];
   recordOutputs(reporter, outcome.listing, { manifest, text }, dest, ok ? verifiedPath : null);
   const key = ok ? macKeyOf(cfg.conn.key) : null;
-  if (key) writeFileSync(join(dest, VERIFIED_MAC), verifiedMac(key, readFileSync(verifiedPath, "utf8")));
+  if (key) writeFileSync(join3(dest, VERIFIED_MAC), verifiedMac(key, readFileSync(verifiedPath, "utf8")));
   let uploadError = null;
   if (uploader && (ok || cfg.artifact === "all")) {
     const up = await uploadArtifacts(uploader, cfg, manifest, text, dest, ok ? verifiedPath : null, reporter);
@@ -443,7 +600,7 @@ async function reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporte
   } else if (cfg.artifact !== "none" && !ok) {
     summary.push("#### Artifacts\n\nNothing uploaded: the collect is not verified (`artifact: all` uploads unverified files too, named `\u2026-unverified`).");
   }
-  if (cfg.card)
+  if (cfg.card && cfg.cardShown)
     summary.push(
       renderCard({
         ...cfg.card,

@@ -18,7 +18,7 @@ import {
 } from "./chunk-J4JGH25V.js";
 import {
   parseChatOpsPhase
-} from "./chunk-LFN3573Y.js";
+} from "./chunk-7UBXXRGM.js";
 import {
   parseLogsPhase
 } from "./chunk-24IZYYAF.js";
@@ -26,7 +26,7 @@ import {
   parseLaunchPhase,
   parseProvision,
   withProvision
-} from "./chunk-BPAE7GDS.js";
+} from "./chunk-M3YTIYVE.js";
 import {
   parseCollect,
   parsePatrolPhase,
@@ -41,11 +41,15 @@ import {
   verbMissing
 } from "./chunk-XVI6BGPG.js";
 import {
+  nodeConnections,
+  parseNodeLines
+} from "./chunk-JUXJXON7.js";
+import {
   PHASE_INPUTS,
   defaultsOf,
   inputDef,
   withDefaults
-} from "./chunk-HKJRD2CY.js";
+} from "./chunk-LJWKOY2Y.js";
 import {
   DEFAULT_RUN_ROOT,
   parseAuditPhase
@@ -180,20 +184,46 @@ function parseStopPhase(inputs, env) {
 }
 
 // src/collect/parse.ts
+var COLLECT_FROM = ["rank0", "all"];
 function parseCollectPhase(inputs, env) {
   const cfg = parseCollect(inputs);
-  const card = teardownCard(inputs);
-  return { ...cfg, card, conn: parseConnection(inputs, env) };
+  const lines = parseNodeLines(inputs);
+  if (!lines) {
+    if ((inputs["collect-from"] ?? "").trim() && inputs["collect-from"].trim() !== "rank0")
+      throw new InputError("collect-from", "is for a run on many boxes: give 'nodes' (one box a line, rank 0 first)");
+    return { ...cfg, card: teardownCard(inputs), conn: parseConnection(inputs, env), nodes: null };
+  }
+  if ((inputs["instance-id"] ?? "").trim()) throw new InputError("instance-id", "names one box; with nodes put each node's instance-id= on its line");
+  if (cfg.cells.length) throw new InputError("cells", "a run on many boxes is not a sweep");
+  const from = oneOf("collect-from", inputs["collect-from"], COLLECT_FROM, "rank0");
+  const conns = nodeConnections(inputs, env, { nodes: lines });
+  const provider = (inputs["provider"] ?? "").trim() ? oneOf("provider", inputs["provider"], PROVIDER_NAMES, "ssh") : null;
+  const nodes = lines.map((n, i) => {
+    const conn = conns[i];
+    const instanceId = provider ? cardInstance(provider, n.instanceId ?? "", conn, `nodes line of rank ${n.rank}`) : null;
+    return { rank: n.rank, conn, runRoot: n.runRoot ?? cfg.runRoot, instanceId };
+  });
+  const card = teardownCard({ ...inputs, "instance-id": nodes[0].instanceId ?? "" });
+  return { ...cfg, card, conn: conns[0], nodes: { from, nodes } };
 }
 function teardownCard(inputs) {
   if (!(inputs["provider"] ?? "").trim()) return null;
   const provider = oneOf("provider", inputs["provider"], PROVIDER_NAMES, "ssh");
   const verb = oneOf("verb", inputs["verb"], VERBS, "destroy");
   if (FACTS[provider].scheduler || verb === "cancel") return null;
-  const instanceId = instanceIdFor(provider, inputs["instance-id"] ?? "", { host: (inputs["host"] ?? "").trim(), port: (inputs["port"] ?? "").trim() || "22" });
-  if (!instanceId) throw new InputError("instance-id", `is required with provider ${provider}: the exact instance the teardown card (and the proof) is for`);
-  if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  const instanceId = cardInstance(provider, inputs["instance-id"] ?? "", { host: (inputs["host"] ?? "").trim(), port: (inputs["port"] ?? "").trim() || "22" });
   return { provider, instanceId, verb };
+}
+function cardInstance(provider, given, box, where = "instance-id") {
+  const instanceId = instanceIdFor(provider, given, box);
+  const input = where === "instance-id" ? "instance-id" : "nodes";
+  if (!instanceId)
+    throw new InputError(
+      input,
+      `${where === "instance-id" ? "is required" : `${where} needs instance-id=`} with provider ${provider}: the exact instance the teardown card (and the proof) is for`
+    );
+  if (!INSTANCE_ID.test(instanceId)) throw new InputError(input, `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+  return instanceId;
 }
 
 // src/teardown/parse.ts
@@ -204,20 +234,29 @@ function parseTeardown(inputs, env) {
   if (!(inputs["verb"] ?? "").trim())
     throw new InputError("verb", "is required: park (reversible stop) or destroy (irreversible); on Slurm cancel or park (hold)");
   if (!verbFacts(provider, verb)) throw new InputError("verb", `${verb} is not possible with provider ${provider}: ${verbMissing(provider, verb)}`);
-  const connection = (inputs["host"] ?? "").trim() ? parseConnection(inputs, env) : null;
-  const given = { instanceId: inputs["instance-id"] ?? "" };
   const runId2 = (inputs["run-id"] ?? "").trim();
+  const runRoot = remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT);
+  const nodes = teardownNodes(inputs, env, provider, runRoot);
+  const connection = nodes ? nodes[0].connection : (inputs["host"] ?? "").trim() ? parseConnection(inputs, env) : null;
+  const given = { instanceId: nodes ? nodes[0].instanceId : inputs["instance-id"] ?? "" };
   const instanceId = instanceIdFor(provider, given.instanceId, connection, runId2);
   const apiKey = inputs["api-key"] || void 0;
   const apiUrl2 = apiUrl("provider-api-url", inputs["provider-api-url"]);
   const teardownCommand = command("teardown-command", inputs["teardown-command"], false);
   const consoleDone = (inputs["console-done"] ?? "").trim() || void 0;
   const awsRegion = (inputs["aws-region"] ?? "").trim() || void 0;
-  const runRoot = remotePath("run-root", inputs["run-root"], DEFAULT_RUN_ROOT);
   const t = duration("teardown-timeout", inputs["teardown-timeout"], 600) ?? 600;
   if (t < 5 || t > 7200) throw new InputError("teardown-timeout", `${show(inputs["teardown-timeout"] ?? "")} is outside 5s to 2h`);
   const settings = { runId: runId2, runRoot, instanceId, verb, apiKey, apiUrl: apiUrl2, awsRegion, teardownCommand, consoleDone, timeoutS: t, connection };
   providerModule(provider).check?.(settings, given, env);
+  for (const n of nodes ?? []) {
+    try {
+      providerModule(provider).check?.({ ...settings, instanceId: n.instanceId, connection: n.connection }, { instanceId: n.instanceId }, env);
+    } catch (err) {
+      if (err instanceof InputError) throw new InputError("nodes", `rank ${n.rank}: ${err.message.replace(/^input '[^']+': /, "")}`);
+      throw err;
+    }
+  }
   if (!instanceId) throw new InputError("instance-id", `is required for provider ${provider}: the exact instance to ${verb}`);
   if (!INSTANCE_ID.test(instanceId)) throw new InputError("instance-id", `${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
   const verifiedPath = (inputs["verified-path"] ?? "").trim() || void 0;
@@ -266,8 +305,41 @@ function parseTeardown(inputs, env) {
     teardownCommand,
     ...consoleDone ? { consoleDone } : {},
     timeoutS: t,
-    connection
+    connection,
+    nodes
   };
+}
+function teardownNodes(inputs, env, provider, runRoot) {
+  const lines = parseNodeLines(inputs);
+  if (!lines) return null;
+  const not = (input, why) => {
+    throw new InputError(input, `is not offered with nodes: ${why}`);
+  };
+  if (FACTS[provider].scheduler) not("provider", `a ${provider} job on many nodes is the scheduler's: cancel it with host`);
+  if ((inputs["instance-id"] ?? "").trim()) not("instance-id", "put each node's instance-id= on its line");
+  if ((inputs["verified-artifact"] ?? "").trim())
+    not("verified-artifact", "give verified-path: the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json");
+  if (bool("allow-park-unverified", inputs["allow-park-unverified"], false))
+    not("allow-park-unverified", "every node's files are proven or shown to be none");
+  if (!(inputs["verified-path"] ?? "").trim())
+    throw new InputError(
+      "verified-path",
+      "is required with nodes: the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json for each node it read"
+    );
+  const conns = nodeConnections(inputs, env, { nodes: lines });
+  const seen = /* @__PURE__ */ new Map();
+  return lines.map((l, i) => {
+    const connection = conns[i];
+    const instanceId = instanceIdFor(provider, l.instanceId ?? "", connection);
+    if (!instanceId) throw new InputError("nodes", `rank ${l.rank} needs instance-id= on its line with provider ${provider}: the exact instance to tear down`);
+    if (!INSTANCE_ID.test(instanceId))
+      throw new InputError("nodes", `rank ${l.rank}: ${show(instanceId)} is not an instance id (letters, digits and . _ : @ / -)`);
+    const before = seen.get(instanceId);
+    if (before !== void 0)
+      throw new InputError("nodes", `rank ${l.rank} names instance ${instanceId} again (rank ${before}); each node is its own instance`);
+    seen.set(instanceId, l.rank);
+    return { rank: l.rank, instanceId, connection, runRoot: l.runRoot ?? runRoot };
+  });
 }
 function parseTeardownPhase(inputs, env) {
   const cfg = parseTeardown(inputs, env);
@@ -304,7 +376,7 @@ var OUTPUT_DOCS = {
   },
   collect: {
     verified: "true when every file arrived complete and passed load-verification (VERIFIED.json written)",
-    "verified-path": "path of VERIFIED.json on the runner (empty when not verified)",
+    "verified-path": "path of VERIFIED.json on the runner (empty when not verified); with nodes, the run folder holding rank-<r>/VERIFIED.json for each node read (what teardown takes)",
     "manifest-sha256": "sha256 of manifest.json (the listed files with the sha256 both the box and the runner computed as the bytes moved), as recorded in VERIFIED.json; empty when the pull stopped",
     files: "number of files in the manifest",
     "files-sha256": "sha256 of the sorted (path, bytes, sha256) list: the checkpoints themselves, whenever the manifest was written",
@@ -313,7 +385,8 @@ var OUTPUT_DOCS = {
     "artifact-name": "name of the checkpoints artifact (tether-<run-id>-<files-sha256 prefix>-checkpoints, \u2026-unverified with artifact: all)",
     "artifact-id": "id of the checkpoints artifact",
     "artifact-digest": "sha256 of the uploaded checkpoints zip",
-    "verified-artifact": "name of the artifact holding manifest.json and VERIFIED.json (verified collects only); teardown can download it"
+    "verified-artifact": "name of the artifact holding manifest.json and VERIFIED.json (verified collects only); teardown can download it",
+    "nodes-collected": "with nodes: JSON array, one object per node read: rank, host, verified, files, bytes, manifest_sha256, artifact_name (its artifacts are tether-<run-id>-rank<r>-\u2026), path (<dest>/<run-id>/rank-<r>)"
   },
   chatops: {
     result: "ignored (not a /tether command), refused (who or how it was asked), help, done, or failed",
@@ -379,7 +452,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-7A37JLQW.js"),
+      () => import("./phase-CF74UHKS.js"),
       (m) => m.auditPhase
     )
   },
@@ -396,7 +469,7 @@ var PHASES = {
     // --from-provision fills the connection from provision's signed file first (src/launch/from-provision.ts).
     parse: (inputs, env) => parseLaunchPhase(withProvision(inputs, env), env),
     run: lazy(
-      () => import("./phase-7A37JLQW.js"),
+      () => import("./phase-CF74UHKS.js"),
       (m) => m.launchPhase
     )
   },
@@ -425,7 +498,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-EFRMZKFQ.js"),
+      () => import("./phase-O3ZWB4P3.js"),
       (m) => m.collectPhase
     )
   },
@@ -441,7 +514,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-NELWX7FU.js"),
+      () => import("./phase-44OLRCCD.js"),
       (m) => m.teardownPhase
     )
   },
@@ -455,7 +528,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-CDFQNMAB.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-3EJM6JEU.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   },
   logs: {
     name: "logs",
@@ -485,7 +558,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseStopPhase,
     run: lazy(
-      () => import("./phase-5EATV5XR.js"),
+      () => import("./phase-JAKP7BEG.js"),
       (m) => m.stopPhase
     )
   },
@@ -517,7 +590,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseRecover,
     run: lazy(
-      () => import("./phase-MYMDBV7Z.js"),
+      () => import("./phase-RXS67B5V.js"),
       (m) => m.recoverPhase
     )
   }
@@ -553,7 +626,7 @@ async function patrolSteps() {
     sync: async (...a) => (await import("./step-OT735LK5.js")).syncAll(...a),
     follow: async (f) => (await import("./patrol-JXBIUWB4.js")).followRuns(f),
     orphans: async (...a) => (await import("./orphans-NAQ2CCGY.js")).findOrphans(...a),
-    afterVerified: async (...a) => (await import("./auto-S4RPRFCW.js")).afterVerifiedStep(...a),
+    afterVerified: async (...a) => (await import("./auto-K4NVXKVT.js")).afterVerifiedStep(...a),
     stopNodes: async (...a) => (await import("./nodes-PL53HAYW.js")).stopNodes(...a)
   };
 }
@@ -732,7 +805,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-KIKRNUSQ.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-HCJCJRJS.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),
@@ -746,7 +819,7 @@ function githubPorts(env = process.env) {
     dispatcher: (token) => {
       if (!token) return null;
       let real;
-      const get = () => real ??= import("./chatops-api-KIKRNUSQ.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-HCJCJRJS.js").then((m) => m.chatopsApi(env, token));
       return { dispatch: async (w, r, i) => (await get()).dispatch(w, r, i) };
     },
     actionsApi: (token) => {

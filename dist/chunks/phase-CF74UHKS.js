@@ -7,14 +7,14 @@ var __dirname = __tether_dn(__filename);
 import {
   auditPhase,
   launchPhase
-} from "./chunk-QNQZRG35.js";
+} from "./chunk-UOUA6ZUL.js";
 import "./chunk-ZFPQ7UQN.js";
 import "./chunk-RYUDDKPE.js";
 import "./chunk-6HNMC4MM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-B5RLHREN.js";
-import "./chunk-PMNZFFG3.js";
-import "./chunk-HKJRD2CY.js";
+import "./chunk-JUXJXON7.js";
+import "./chunk-LJWKOY2Y.js";
 import "./chunk-NMVVBMUM.js";
 import "./chunk-NCPTB3VZ.js";
 import "./chunk-WNED74TN.js";

@@ -6,11 +6,16 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   lookAtBox
-} from "./chunk-AWXGM3RW.js";
+} from "./chunk-E67ZUJYM.js";
 import {
-  renderCard
-} from "./chunk-Z427B72T.js";
-import "./chunk-J5R3D7BE.js";
+  renderCard,
+  renderNodesCard
+} from "./chunk-FFJIXEIS.js";
+import {
+  listBoxFiles,
+  lookAtRun,
+  stateOfLook
+} from "./chunk-5RRPKQ5B.js";
 import "./chunk-OS6SLAAT.js";
 import {
   proofFilesAt
@@ -19,9 +24,10 @@ import {
   checkBox,
   checkConfirm,
   checkNeverLaunched,
+  checkNodeEmpty,
   checkProof,
   checkRunEnded
-} from "./chunk-LX4SZEHJ.js";
+} from "./chunk-KWYL4GMA.js";
 import "./chunk-MRNYUZMG.js";
 import "./chunk-LJ4G4EJ5.js";
 import {
@@ -82,7 +88,7 @@ import "./chunk-R3K6G2KB.js";
 // src/teardown/phase.ts
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join as join2, resolve } from "node:path";
 
 // src/teardown/render.ts
 var HEAD = {
@@ -113,6 +119,170 @@ ${s.leftovers.map((l) => `- ${inert(l)}`).join("\n")}` : "The provider lists not
   return [...body, s.card].filter(Boolean).join("\n\n");
 }
 
+// src/teardown/act.ts
+async function driveVerb(cfg, env, reporter, pollMs, slurmJobs = null) {
+  const ctx = {
+    instanceId: cfg.instanceId,
+    runId: cfg.runId,
+    verb: cfg.verb,
+    callTimeoutMs: Math.min(6e4, Math.max(1e3, Math.round(cfg.timeoutS * 1e3 / 3))),
+    log: (l) => reporter.info(l)
+  };
+  const provider = providerModule(cfg.provider).make(ctx, cfg, env, slurmJobs);
+  let result;
+  try {
+    result = await drive(provider, cfg.verb, ctx, { deadlineMs: cfg.timeoutS * 1e3, pollMs, attempts: 3 });
+  } catch (err) {
+    return { kind: "failed", reason: err.message };
+  }
+  if (!result.ok) return { kind: "unconfirmed", detail: result.detail };
+  let leftovers = null;
+  if (provider.leftovers) {
+    try {
+      leftovers = await provider.leftovers();
+      for (const l of leftovers) reporter.warn(`teardown: still billing: ${l}`);
+    } catch (err) {
+      leftovers = { error: err.message };
+    }
+  }
+  return { kind: "done", detail: result.detail, already: result.already, leftovers };
+}
+
+// src/teardown/nodes.ts
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+var rankProof = (root, rank) => join(root, `rank-${rank}`);
+async function teardownNodes(cfg, ctx, deps, finish) {
+  const { reporter, env } = ctx;
+  const root = join(ctx.ports.workspace, cfg.verifiedPath ?? "");
+  if (!existsSync(root) || !statSync(root).isDirectory())
+    throw new InputError(
+      "verified-path",
+      `${root} is not a folder: with nodes it is the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json`
+    );
+  const ids = cfg.nodes.map((n) => n.instanceId);
+  const gates = await Promise.all(cfg.nodes.map((n) => gateNode(cfg, n, root, reporter, deps.now)));
+  const card = renderNodesCard({ provider: cfg.provider, verb: cfg.verb, runId: cfg.runId, nodes: gates.map((g) => g.card), now: deps.now() });
+  const notes = gates.flatMap((g) => g.notes.map((n) => `rank ${g.rank}: ${n}`));
+  const refusals = gates.flatMap((g) => g.ok ? [] : [`rank ${g.rank} (${g.card.instanceId}): ${g.reason}`]);
+  const confirm = checkConfirm(cfg.verb, ids.join(" "), cfg.confirm, cfg.approval === "confirm");
+  if (confirm) refusals.push(confirm);
+  if (refusals.length) {
+    const reason2 = `nothing was asked of ${cfg.provider} for any of the ${ids.length} nodes: ${refusals.join(" | ")}`;
+    return finish("refused", reason2, 1, { kind: "refused", runId: cfg.runId, reason: reason2, notes, card });
+  }
+  for (const g of gates) if (g.ok && g.kills) reporter.warn(`teardown: rank ${g.rank}: ${g.kills}`);
+  for (const n of notes) reporter.info(`teardown: ${n}`);
+  if (cfg.dryRun) {
+    const reason2 = `would ${cfg.verb} ${ids.length} instances (${ids.join(", ")}) on ${cfg.provider}; nothing was done (set dry-run: false to act)`;
+    return finish("dry-run", reason2, 0, { kind: "dry-run", runId: cfg.runId, reason: reason2, notes, card });
+  }
+  const results = await Promise.all(
+    cfg.nodes.map(async (n) => {
+      const r = await driveVerb({ ...cfg, instanceId: n.instanceId, connection: n.connection }, env, nodeReporter(reporter, n.rank), deps.pollMs ?? 5e3);
+      return { n, r };
+    })
+  );
+  const line = ({ n, r }) => `rank ${n.rank} ${n.instanceId}: ${r.kind === "done" ? `${r.detail}${r.already ? " (already was)" : ""}` : r.kind === "failed" ? `failed: ${r.reason}` : `NOT confirmed: ${r.detail}`}`;
+  const bad = results.filter((x) => x.r.kind !== "done");
+  if (bad.length) {
+    const reason2 = `${bad.length} of ${results.length} nodes not confirmed (the run stays on the patrol): ${results.map(line).join(" | ")}`;
+    return finish("failed", reason2, 1, { kind: "failed", runId: cfg.runId, reason: reason2, notes, card });
+  }
+  const state = cfg.verb === "park" ? "parked" : "torn-down";
+  const leftovers = results.flatMap(
+    ({ n, r }) => r.kind === "done" && r.leftovers ? "error" in r.leftovers ? [`rank ${n.rank}: could not list what still bills: ${r.leftovers.error}`] : r.leftovers.map((l) => `rank ${n.rank}: ${l}`) : []
+  );
+  const reason = `${ids.length} nodes ${state}: ${results.map(line).join(" | ")}`;
+  const exit = finish(state, reason, 0, {
+    kind: "done",
+    runId: cfg.runId,
+    state,
+    instanceId: ids.join(", "),
+    detail: results.map(line).join("; "),
+    already: results.every(({ r }) => r.kind === "done" && r.already),
+    verb: cfg.verb,
+    keepsBilling: FACTS[cfg.provider][cfg.verb]?.keepsBilling ?? null,
+    leftovers: results.some(({ r }) => r.kind === "done" && r.leftovers) ? leftovers : null,
+    notes,
+    card
+  });
+  if (deps.afterTeardown) await deps.afterTeardown(state, reason);
+  return exit;
+}
+function nodeReporter(base, rank) {
+  return {
+    ...base,
+    info: (l) => base.info(`rank ${rank}: ${l}`),
+    warn: (l) => base.warn(`rank ${rank}: ${l}`),
+    error: (l) => base.error(`rank ${rank}: ${l}`)
+  };
+}
+async function gateNode(cfg, n, root, reporter, now) {
+  const files = proofFilesAt(rankProof(root, n.rank)) ?? (n.rank === 0 ? proofFilesAt(root) : null);
+  const refuse = (reason, run, verified2, notes2 = []) => ({
+    rank: n.rank,
+    ok: false,
+    reason,
+    notes: notes2,
+    card: { rank: n.rank, instanceId: n.instanceId, verified: verified2, run }
+  });
+  const target = { provider: cfg.provider, instanceId: n.instanceId, box: { host: n.connection.host, port: n.connection.port } };
+  const box = { runId: cfg.runId, runRoot: n.runRoot };
+  if (!files) return gateUncollected(cfg, n, reporter, now, refuse);
+  const gate = checkProof(cfg.runId, cfg.verb, files, false);
+  const unlooked = { state: null, source: "the box was not looked at" };
+  if (!gate.ok) return refuse(gate.reason, unlooked, null);
+  const proof = gate.proof;
+  const verified = { files: proof.verified.file_count, bytes: proof.verified.bytes };
+  const recorded = proof.runState;
+  const shownRecorded = recorded ? { state: recorded, source: `as VERIFIED.json recorded it at ${recorded.observed_at} (the box was not looked at)` } : unlooked;
+  const wrongBox = checkBox(proof.verified, target);
+  if (wrongBox) return refuse(wrongBox, shownRecorded, verified);
+  const notes = [...gate.notes];
+  const looked = await lookAtBox(box, n.connection, proof, reporter, now, notes, shownRecorded);
+  if ("refused" in looked) return refuse(looked.refused, looked.run ?? shownRecorded, verified, notes);
+  const ran = checkRunEnded(cfg.runId, looked.seen, recorded, cfg.stopRunning);
+  if (!ran.ok) return refuse(ran.reason, ran.shown, verified, notes);
+  notes.push(ran.note);
+  return { rank: n.rank, ok: true, kills: ran.kills, notes, card: { rank: n.rank, instanceId: n.instanceId, verified, run: ran.shown, kills: ran.kills } };
+}
+async function gateUncollected(cfg, n, reporter, now, refuse) {
+  let seen;
+  let listed;
+  try {
+    const { session } = await openPinned({ conn: n.connection, cred: loadCredential(n.connection.key) }, reporter, { attempts: 1 });
+    try {
+      const at = now();
+      const look = await lookAtRun(cfg.runId, (runs) => probeOn(session, n.runRoot, runs), at);
+      seen = look.kind === "blind" ? { kind: "not-seen", why: look.detail } : { kind: "seen", state: stateOfLook(look, at) };
+      listed = (await listBoxFiles(session, n.runRoot, cfg.runId, { latestOnly: false, cells: [] })).files.map((f) => f.path);
+    } finally {
+      session.close();
+    }
+  } catch (err) {
+    const why = err instanceof TransportError ? `it does not answer (${err.kind})` : err.message;
+    return refuse(
+      `not collected, and it cannot be listed (${why}): nothing shows it holds no checkpoint files; collect with collect-from: all, or bring it back`,
+      { state: null, source: `not looked at: ${why}` },
+      "uncollected"
+    );
+  }
+  const run = seen.kind === "seen" ? { state: seen.state, source: `seen on the box at ${seen.state.observed_at}` } : { state: null, source: seen.why };
+  const empty = checkNodeEmpty(listed);
+  if (empty) return refuse(empty, run, "uncollected");
+  const ran = checkRunEnded(cfg.runId, seen, null, cfg.stopRunning);
+  if (!ran.ok) return refuse(ran.reason, ran.shown, "uncollected");
+  const notes = ["not collected (collect-from: rank0); its listing shows no checkpoint files of the run", ran.note];
+  return {
+    rank: n.rank,
+    ok: true,
+    kills: ran.kills,
+    notes,
+    card: { rank: n.rank, instanceId: n.instanceId, verified: "uncollected", run: ran.shown, kills: ran.kills }
+  };
+}
+
 // src/teardown/phase.ts
 function depsOf(cfg, ctx, opts) {
   const { ports, reporter } = ctx;
@@ -130,10 +300,10 @@ async function loadProof(cfg, workspace, fetchArtifact) {
     return proofFilesAt(resolve(workspace, cfg.verifiedPath));
   }
   if (!cfg.verifiedArtifact || !fetchArtifact) return null;
-  const dir = mkdtempSync(join(tmpdir(), "tether-proof-"));
+  const dir = mkdtempSync(join2(tmpdir(), "tether-proof-"));
   try {
     await fetchArtifact(cfg.verifiedArtifact, dir);
-    return proofFilesAt(join(dir, "VERIFIED.json"));
+    return proofFilesAt(join2(dir, "VERIFIED.json"));
   } catch (err) {
     return `the proof artifact ${cfg.verifiedArtifact} could not be downloaded: ${err.message.split("\n")[0]}`;
   } finally {
@@ -192,6 +362,13 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
     return exit;
   };
   const runId = cfg.runId;
+  if (cfg.nodes)
+    return teardownNodes(
+      { ...cfg, nodes: cfg.nodes },
+      phaseCtx,
+      { now, ...deps.pollMs ? { pollMs: deps.pollMs } : {}, ...deps.afterTeardown ? { afterTeardown: deps.afterTeardown } : {} },
+      finish
+    );
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
   const target = { provider: cfg.provider, instanceId: cfg.instanceId, box: cfg.connection ? { host: cfg.connection.host, port: cfg.connection.port } : null };
   const unlaunched = loaded === null && !FACTS[cfg.provider].scheduler ? await provisionRecord(cfg, deps, reporter) : null;
@@ -263,36 +440,14 @@ async function destroyUnlaunched(cfg, record, env, deps, reporter, finish, notes
 }
 async function act(cfg, env, deps, reporter, finish, notes, card) {
   const runId = cfg.runId;
-  const ctx = {
-    instanceId: cfg.instanceId,
-    runId: cfg.runId,
-    verb: cfg.verb,
-    callTimeoutMs: Math.min(6e4, Math.max(1e3, Math.round(cfg.timeoutS * 1e3 / 3))),
-    log: (l) => reporter.info(l)
-  };
   const jobs = await schedulerJobs(cfg, deps, reporter);
   if ("refused" in jobs) return finish("refused", jobs.refused, 1, { kind: "refused", runId, reason: jobs.refused, notes, card });
-  const slurmJobs = jobs.jobs;
-  const provider = providerModule(cfg.provider).make(ctx, cfg, env, slurmJobs);
-  let result;
-  try {
-    result = await drive(provider, cfg.verb, ctx, { deadlineMs: cfg.timeoutS * 1e3, pollMs: deps.pollMs ?? 5e3, attempts: 3 });
-  } catch (err) {
-    const reason2 = err.message;
-    return finish("failed", reason2, 1, { kind: "failed", runId, reason: reason2, notes, card });
-  }
-  if (!result.ok) return finish("failed", result.detail, 1, { kind: "unconfirmed", runId, detail: result.detail, notes, card });
+  const result = await driveVerb(cfg, env, reporter, deps.pollMs ?? 5e3, jobs.jobs);
+  if (result.kind === "failed") return finish("failed", result.reason, 1, { kind: "failed", runId, reason: result.reason, notes, card });
+  if (result.kind === "unconfirmed") return finish("failed", result.detail, 1, { kind: "unconfirmed", runId, detail: result.detail, notes, card });
   const state = cfg.verb === "park" ? "parked" : "torn-down";
   const verbFacts = FACTS[cfg.provider][cfg.verb];
-  let leftovers = null;
-  if (provider.leftovers) {
-    try {
-      leftovers = await provider.leftovers();
-      for (const l of leftovers) reporter.warn(`teardown: still billing: ${l}`);
-    } catch (err) {
-      leftovers = { error: err.message };
-    }
-  }
+  const leftovers = result.leftovers;
   const reason = `${cfg.instanceId} ${state} (${result.detail})`;
   const exit = finish(state, reason, 0, {
     kind: "done",

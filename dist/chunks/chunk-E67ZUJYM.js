@@ -8,11 +8,11 @@ import {
   lookAtRun,
   rebuildManifest,
   stateOfLook
-} from "./chunk-J5R3D7BE.js";
+} from "./chunk-5RRPKQ5B.js";
 import {
   checkHostKey,
   checkRebuilt
-} from "./chunk-LX4SZEHJ.js";
+} from "./chunk-KWYL4GMA.js";
 import {
   openPinned
 } from "./chunk-6HNMC4MM.js";

@@ -13,7 +13,7 @@ import {
 import {
   PHASE_INPUTS,
   withDefaults
-} from "./chunk-HKJRD2CY.js";
+} from "./chunk-LJWKOY2Y.js";
 import {
   parseConnection,
   parseOwnConnection

@@ -23,10 +23,10 @@ import {
 } from "./chunk-B5RLHREN.js";
 import {
   nodeEnv
-} from "./chunk-PMNZFFG3.js";
+} from "./chunk-JUXJXON7.js";
 import {
   cellLines
-} from "./chunk-HKJRD2CY.js";
+} from "./chunk-LJWKOY2Y.js";
 import {
   code,
   inert
