@@ -38206,6 +38206,107 @@ var init_signatures = __esm({
   }
 });
 
+// src/patrol/node-verdict.ts
+function runOfNodes(rows) {
+  const failed = rows.filter((r) => r.state === "failed");
+  const gone = rows.filter((r) => r.state === "dead" || r.state === "rebooted" || r.state === "preempted");
+  const live = rows.filter((r) => ["running", "launching", "stalled", "queued"].includes(r.state));
+  const unseen = rows.filter((r) => UNSEEN.includes(r.state));
+  const flags = [];
+  const steps = rows.filter((r) => !isEnded(r.state) && r.step !== null).map((r) => r.step);
+  if (steps.length > 1 && Math.max(...steps) - Math.min(...steps) > STRAGGLER_STEPS) flags.push("straggler");
+  if (failed.length || gone.length) {
+    const own = failed.find((r) => r.cls !== "collective") ?? gone[0];
+    const silent = !own && failed.every((r) => r.cls === "collective") ? unseen[0] : void 0;
+    const cause = own ?? silent ?? failed[0];
+    for (const r of failed) if (r !== cause && r.cls === "collective") r.consequence = true;
+    if (silent) {
+      const others2 = failed.map((r) => `rank ${r.rank}`).join(", ");
+      return {
+        state: "failed",
+        cls: "collective",
+        detail: `rank ${silent.rank} ${silent.state}, probably the cause: ${others2} failed in a collective that lost it (a consequence)`,
+        flags
+      };
+    }
+    const state = cause.state === "failed" ? "failed" : cause.state;
+    const others = rows.filter((r) => r.consequence).map((r) => `rank ${r.rank}`);
+    const waiting = live.map((r) => `rank ${r.rank}`);
+    const detail = `rank ${cause.rank} ${cause.state}${cause.cls ? ` (${cause.cls})` : ""}: ${cause.detail}` + (others.length ? `; ${others.join(", ")} failed in a collective as a consequence` : "") + (waiting.length ? `; ${waiting.join(", ")} still run${waiting.length === 1 ? "s" : ""}: waiting in a collective until its timeout (${COLLECTIVE_TIMEOUT_TEXT}) and billing; stop the job there (tether stop, or on-node-failure: stop)` : "");
+    return { state, cls: cause.state === "failed" ? cause.cls : null, detail, flags };
+  }
+  if (unseen.length && unseen.length < rows.length && live.length)
+    return {
+      state: "degraded",
+      cls: null,
+      detail: `${unseen.map((r) => `rank ${r.rank} ${r.state}`).join(", ")}; ${live.map((r) => `rank ${r.rank} ${r.state}`).join(", ")}`,
+      flags
+    };
+  if (unseen.length === rows.length) return { state: rows[0].state, cls: null, detail: `no node could be read: ${rows[0].detail}`, flags };
+  if (rows.every((r) => r.state === "finished")) return { state: "finished", cls: null, detail: `every node finished (${rows.length})`, flags };
+  const order = ["stalled", "launching", "queued", "running", "finished"];
+  const worst = [...rows].sort((a, b) => rank(order, a.state) - rank(order, b.state))[0];
+  return { state: worst.state, cls: null, detail: rows.map((r) => `rank ${r.rank} ${r.state}`).join(", "), flags };
+}
+function srunNodeRows(log) {
+  const lines = log.split("\n").slice(-SRUN_LINES_MAX);
+  const nodes = /* @__PURE__ */ new Map();
+  const byTask = /* @__PURE__ */ new Map();
+  for (const line of lines) {
+    const m = SRUN_TASK.exec(line);
+    if (m) {
+      if (!nodes.has(m[1]) && nodes.size >= SRUN_NODES_MAX) continue;
+      const n = nodes.get(m[1]) ?? { tasks: /* @__PURE__ */ new Set(), words: "" };
+      const lo = Number(m[2]);
+      const hi = m[3] === void 0 ? lo : Math.min(Number(m[3]), lo + 1024);
+      for (let t = lo; t <= hi; t++) n.tasks.add(t);
+      n.words ||= `${m[4]}${m[5] ? ` ${m[5]}` : ""}`;
+      nodes.set(m[1], n);
+      continue;
+    }
+    const l = LABELLED.exec(line);
+    if (l) {
+      const t = Number(l[1]);
+      const own = byTask.get(t) ?? [];
+      if (own.length < 200) own.push(l[2]);
+      byTask.set(t, own);
+    }
+  }
+  if (!nodes.size) return null;
+  return [...nodes.entries()].map(([host2, n]) => {
+    const tasks = [...n.tasks].sort((a, b) => a - b);
+    const own = tasks.flatMap((t) => byTask.get(t) ?? []).join("\n");
+    const cls = signatureIn(own) ?? (/^Killed/.test(n.words) ? "killed" : /^Terminated/.test(n.words) ? "terminated" : "other");
+    return {
+      rank: tasks[0],
+      host: host2,
+      state: "failed",
+      cls,
+      consequence: false,
+      step: null,
+      heartbeatAgeS: null,
+      gpuUtilPct: null,
+      detail: `srun: ${host2} task${tasks.length > 1 ? "s" : ""} ${tasks.length > 1 ? `${tasks[0]}-${tasks[tasks.length - 1]}` : tasks[0]}: ${n.words}`
+    };
+  });
+}
+var STRAGGLER_STEPS, COLLECTIVE_TIMEOUT_TEXT, UNSEEN, rank, SRUN_TASK, LABELLED, SRUN_LINES_MAX, SRUN_NODES_MAX;
+var init_node_verdict = __esm({
+  "src/patrol/node-verdict.ts"() {
+    "use strict";
+    init_signatures();
+    init_run_state();
+    STRAGGLER_STEPS = 10;
+    COLLECTIVE_TIMEOUT_TEXT = "30 minutes by default";
+    UNSEEN = ["unreachable", "probe-error", "host-key-changed", "auth-refused"];
+    rank = (order, s) => order.includes(s) ? order.indexOf(s) : -1;
+    SRUN_TASK = /^srun: error: ([A-Za-z0-9][A-Za-z0-9._-]{0,63}): tasks? ([0-9]{1,5})(?:-([0-9]{1,5}))?: ([A-Za-z][A-Za-z0-9 ]{0,60}?)(?: ([0-9]{1,3}))?$/;
+    LABELLED = /^ *([0-9]{1,5}): (.*)$/;
+    SRUN_LINES_MAX = 2e4;
+    SRUN_NODES_MAX = 256;
+  }
+});
+
 // src/patrol/verdict.ts
 function assess(runId2, seen, prev, opts, now) {
   const iso = now.toISOString();
@@ -38221,9 +38322,12 @@ function assess(runId2, seen, prev, opts, now) {
   const marker2 = run2.marker && (run2.marker.attempt === run2.attempt || run2.marker.attempt === 0) ? run2.marker : null;
   const sched = run2.scheduler ? fromScheduler(run2.scheduler, marker2, run2.startedEpoch !== null, host2.now) : null;
   const seenState = stateOf(run2, host2, marker2, sched, progressAgeS, oomKillRose, delta, opts);
-  const { state, cls } = seenState;
+  const { state } = seenState;
+  const onNodes = state === "failed" && run2.scheduler && !sched ? srunNodeRows(run2.tail) : null;
+  const combined = onNodes ? runOfNodes(onNodes) : null;
+  const cls = combined?.cls ?? seenState.cls;
   const n = run2.preemptNotice;
-  const detail = n ? `${seenState.detail}; EC2 spot notice seen ${n.seenAt} (${n.action} at ${n.time}): sent SIG${n.signal}, TERM at ${n.termAt}` : seenState.detail;
+  const detail = (n ? `${seenState.detail}; EC2 spot notice seen ${n.seenAt} (${n.action} at ${n.time}): sent SIG${n.signal}, TERM at ${n.termAt}` : seenState.detail) + (combined ? `; ${combined.detail}` : "");
   const { flags, usedPct, inodesUsedPct } = flagsOf(state, run2, host2, marker2, prev, opts);
   const disk = host2.disk;
   const since = prev && prev.state === state && !newAttempt ? prev.since : iso;
@@ -38275,7 +38379,8 @@ function assess(runId2, seen, prev, opts, now) {
     disk: disk.sizeBytes > 0 ? { usedPct, inodesUsedPct } : null,
     memoryPct: host2.memory.fraction !== null ? 100 * host2.memory.fraction : null,
     since,
-    newSignature
+    newSignature,
+    ...onNodes ? { nodes: onNodes } : {}
   };
   return { verdict, memory };
 }
@@ -38461,6 +38566,7 @@ var init_verdict = __esm({
     init_run_state();
     init_remediation();
     init_signatures();
+    init_node_verdict();
     pct = (used, total) => total > 0 ? 100 * used / total : 0;
     failureOf = (state) => SLURM_FAILURE[state];
   }
@@ -39328,47 +39434,6 @@ function rowOf(v, rank2, key) {
     detail: v.detail
   };
 }
-function runOfNodes(rows) {
-  const failed = rows.filter((r) => r.state === "failed");
-  const gone = rows.filter((r) => r.state === "dead" || r.state === "rebooted" || r.state === "preempted");
-  const live = rows.filter((r) => ["running", "launching", "stalled", "queued"].includes(r.state));
-  const unseen = rows.filter((r) => UNSEEN.includes(r.state));
-  const flags = [];
-  const steps = rows.filter((r) => !isEnded(r.state) && r.step !== null).map((r) => r.step);
-  if (steps.length > 1 && Math.max(...steps) - Math.min(...steps) > STRAGGLER_STEPS) flags.push("straggler");
-  if (failed.length || gone.length) {
-    const own = failed.find((r) => r.cls !== "collective") ?? gone[0];
-    const silent = !own && failed.every((r) => r.cls === "collective") ? unseen[0] : void 0;
-    const cause = own ?? silent ?? failed[0];
-    for (const r of failed) if (r !== cause && r.cls === "collective") r.consequence = true;
-    if (silent) {
-      const others2 = failed.map((r) => `rank ${r.rank}`).join(", ");
-      return {
-        state: "failed",
-        cls: "collective",
-        detail: `rank ${silent.rank} ${silent.state}, probably the cause: ${others2} failed in a collective that lost it (a consequence)`,
-        flags
-      };
-    }
-    const state = cause.state === "failed" ? "failed" : cause.state;
-    const others = rows.filter((r) => r.consequence).map((r) => `rank ${r.rank}`);
-    const waiting = live.map((r) => `rank ${r.rank}`);
-    const detail = `rank ${cause.rank} ${cause.state}${cause.cls ? ` (${cause.cls})` : ""}: ${cause.detail}` + (others.length ? `; ${others.join(", ")} failed in a collective as a consequence` : "") + (waiting.length ? `; ${waiting.join(", ")} still run${waiting.length === 1 ? "s" : ""}: waiting in a collective until its timeout (${COLLECTIVE_TIMEOUT_TEXT}) and billing; stop the job there (tether stop, or on-node-failure: stop)` : "");
-    return { state, cls: cause.state === "failed" ? cause.cls : null, detail, flags };
-  }
-  if (unseen.length && unseen.length < rows.length && live.length)
-    return {
-      state: "degraded",
-      cls: null,
-      detail: `${unseen.map((r) => `rank ${r.rank} ${r.state}`).join(", ")}; ${live.map((r) => `rank ${r.rank} ${r.state}`).join(", ")}`,
-      flags
-    };
-  if (unseen.length === rows.length) return { state: rows[0].state, cls: null, detail: `no node could be read: ${rows[0].detail}`, flags };
-  if (rows.every((r) => r.state === "finished")) return { state: "finished", cls: null, detail: `every node finished (${rows.length})`, flags };
-  const order = ["stalled", "launching", "queued", "running", "finished"];
-  const worst = [...rows].sort((a, b) => rank(order, a.state) - rank(order, b.state))[0];
-  return { state: worst.state, cls: null, detail: rows.map((r) => `rank ${r.rank} ${r.state}`).join(", "), flags };
-}
 function planNodeStops(verdicts, memory, stopping) {
   const out = [];
   for (const v of verdicts) {
@@ -39412,16 +39477,13 @@ function combineNodes(result, nodesOf2, prev, now) {
     if (m0) result.memory.runs[runId2] = { ...m0, ...marks, state: run2.state, cls: run2.cls, since, at: now.toISOString() };
   }
 }
-var STRAGGLER_STEPS, COLLECTIVE_TIMEOUT_TEXT, UNSEEN, RUN_MARKS, rank;
+var RUN_MARKS;
 var init_nodes4 = __esm({
   "src/patrol/nodes.ts"() {
     "use strict";
     init_verdict();
-    init_run_state();
     init_grammar();
-    STRAGGLER_STEPS = 10;
-    COLLECTIVE_TIMEOUT_TEXT = "30 minutes by default";
-    UNSEEN = ["unreachable", "probe-error", "host-key-changed", "auth-refused"];
+    init_node_verdict();
     RUN_MARKS = [
       "issue",
       "comment",
@@ -39435,7 +39497,6 @@ var init_nodes4 = __esm({
       "policy",
       "nodeStop"
     ];
-    rank = (order, s) => order.includes(s) ? order.indexOf(s) : -1;
   }
 });
 
@@ -43185,6 +43246,18 @@ async function collectNodes(cfg, m, ctx, one2) {
   }
   const all = done.every((d) => d.verified) && done.some((d) => !d.empty);
   if (done.every((d) => d.empty)) reporter.error(`collect: no node read holds a checkpoint file of run ${cfg.runId}`);
+  writeOutputs(reporter, root, done, all);
+  reporter.summary(renderNodes2(cfg, m, done, /* @__PURE__ */ new Date()));
+  if (!all) {
+    reporter.error(
+      `collect: run ${cfg.runId} is not verified: ${done.filter((d) => !d.verified).map((d) => `rank ${d.rank}`).join(", ")} not verified`
+    );
+    return 1;
+  }
+  reporter.info(`collect: run ${cfg.runId}: ${done.length === 1 ? "rank 0" : `all ${done.length} nodes`} verified; the proofs are under ${root}`);
+  return 0;
+}
+function writeOutputs(reporter, root, done, all) {
   const sum2 = (k) => String(done.reduce((a, d) => a + (Number(d.outputs[k]) || 0), 0));
   reporter.output("verified", String(all));
   reporter.output("verified-path", all ? root : "");
@@ -43209,15 +43282,6 @@ async function collectNodes(cfg, m, ctx, one2) {
       }))
     )
   );
-  reporter.summary(renderNodes2(cfg, m, done, /* @__PURE__ */ new Date()));
-  if (!all) {
-    reporter.error(
-      `collect: run ${cfg.runId} is not verified: ${done.filter((d) => !d.verified).map((d) => `rank ${d.rank}`).join(", ")} not verified`
-    );
-    return 1;
-  }
-  reporter.info(`collect: run ${cfg.runId}: ${done.length === 1 ? "rank 0" : `all ${done.length} nodes`} verified; the proofs are under ${root}`);
-  return 0;
 }
 function renderNodes2(cfg, m, done, now) {
   const head = `### tether collect \u2014 ${code(cfg.runId)} on ${m.nodes.length} nodes (collect-from: ${m.from})`;

@@ -124,6 +124,23 @@ export async function collectNodes(
   }
   const all = done.every((d) => d.verified) && done.some((d) => !d.empty);
   if (done.every((d) => d.empty)) reporter.error(`collect: no node read holds a checkpoint file of run ${cfg.runId}`);
+  writeOutputs(reporter, root, done, all);
+  reporter.summary(renderNodes(cfg, m, done, new Date()));
+  if (!all) {
+    reporter.error(
+      `collect: run ${cfg.runId} is not verified: ${done
+        .filter((d) => !d.verified)
+        .map((d) => `rank ${d.rank}`)
+        .join(', ')} not verified`,
+    );
+    return 1;
+  }
+  reporter.info(`collect: run ${cfg.runId}: ${done.length === 1 ? 'rank 0' : `all ${done.length} nodes`} verified; the proofs are under ${root}`);
+  return 0;
+}
+
+/** The run's outputs: verified only when every node read is; the folder teardown takes; what each node gave. */
+function writeOutputs(reporter: Reporter, root: string, done: RankDone[], all: boolean): void {
   const sum = (k: string) => String(done.reduce((a, d) => a + (Number(d.outputs[k]) || 0), 0));
   reporter.output('verified', String(all));
   reporter.output('verified-path', all ? root : '');
@@ -148,18 +165,6 @@ export async function collectNodes(
       })),
     ),
   );
-  reporter.summary(renderNodes(cfg, m, done, new Date()));
-  if (!all) {
-    reporter.error(
-      `collect: run ${cfg.runId} is not verified: ${done
-        .filter((d) => !d.verified)
-        .map((d) => `rank ${d.rank}`)
-        .join(', ')} not verified`,
-    );
-    return 1;
-  }
-  reporter.info(`collect: run ${cfg.runId}: ${done.length === 1 ? 'rank 0' : `all ${done.length} nodes`} verified; the proofs are under ${root}`);
-  return 0;
 }
 
 /** The run's summary: a section per node read, the nodes left on their boxes, and one card for every node. */

@@ -1,13 +1,11 @@
 import type { RunMemory, TickMemory } from './memory.ts';
-import type { Flag, State } from './remediation.ts';
-import type { FailureClass } from './signatures.ts';
 import type { TickVerdict } from './tick.ts';
-import { remediationText, type NodeRow } from './verdict.ts';
-import { isEnded } from '../record/run-state.ts';
+import { remediationText } from './verdict.ts';
 import { baseRunId, nodeKey } from '../record/grammar.ts';
+import { runOfNodes, STRAGGLER_STEPS, type NodeRow } from './node-verdict.ts';
 
 export type { NodeRow };
-export { baseRunId, nodeKey };
+export { baseRunId, nodeKey, runOfNodes, STRAGGLER_STEPS };
 
 /**
  * One verdict for a run on many boxes (issue 28 §2), from each node's own verdict (probed as `<run>#<rank>`, one
@@ -16,14 +14,6 @@ export { baseRunId, nodeKey };
  * run → `degraded`, never dead; one node's step lagging the others → `straggler`. The nodes' rows stay under the
  * run's line. Pure.
  */
-
-/** A node's step may lag the most advanced node's by this many before it is flagged a straggler. */
-export const STRAGGLER_STEPS = 10;
-/** How long a surviving node waits in its collective by default (NCCL's and gloo's 30 minutes) while it bills. */
-const COLLECTIVE_TIMEOUT_TEXT = '30 minutes by default';
-
-/** Cannot say anything about the node's job this tick: not reached, or not readable. */
-const UNSEEN: readonly State[] = ['unreachable', 'probe-error', 'host-key-changed', 'auth-refused'];
 
 function rowOf(v: TickVerdict | undefined, rank: number, key: string): NodeRow {
   if (!v)
@@ -50,57 +40,6 @@ function rowOf(v: TickVerdict | undefined, rank: number, key: string): NodeRow {
     gpuUtilPct: util.length ? Math.round(util.reduce((a, b) => a + b, 0) / util.length) : null,
     detail: v.detail,
   };
-}
-
-/** The run's state and why, from its nodes' rows (marking the consequences). */
-export function runOfNodes(rows: NodeRow[]): { state: State; cls: FailureClass | null; detail: string; flags: Flag[] } {
-  const failed = rows.filter((r) => r.state === 'failed');
-  const gone = rows.filter((r) => r.state === 'dead' || r.state === 'rebooted' || r.state === 'preempted');
-  const live = rows.filter((r) => ['running', 'launching', 'stalled', 'queued'].includes(r.state));
-  const unseen = rows.filter((r) => UNSEEN.includes(r.state));
-  const flags: Flag[] = [];
-  const steps = rows.filter((r) => !isEnded(r.state) && r.step !== null).map((r) => r.step!);
-  if (steps.length > 1 && Math.max(...steps) - Math.min(...steps) > STRAGGLER_STEPS) flags.push('straggler');
-  if (failed.length || gone.length) {
-    // The cause: the first node that failed for a reason of its own, else one that died or was taken, else one
-    // that cannot be reached while the others' collectives lost a peer, else the first that failed.
-    const own = failed.find((r) => r.cls !== 'collective') ?? gone[0];
-    const silent = !own && failed.every((r) => r.cls === 'collective') ? unseen[0] : undefined;
-    const cause = own ?? silent ?? failed[0]!;
-    for (const r of failed) if (r !== cause && r.cls === 'collective') r.consequence = true;
-    if (silent) {
-      const others = failed.map((r) => `rank ${r.rank}`).join(', ');
-      return {
-        state: 'failed',
-        cls: 'collective',
-        detail: `rank ${silent.rank} ${silent.state}, probably the cause: ${others} failed in a collective that lost it (a consequence)`,
-        flags,
-      };
-    }
-    const state: State = cause.state === 'failed' ? 'failed' : cause.state;
-    const others = rows.filter((r) => r.consequence).map((r) => `rank ${r.rank}`);
-    const waiting = live.map((r) => `rank ${r.rank}`);
-    const detail =
-      `rank ${cause.rank} ${cause.state}${cause.cls ? ` (${cause.cls})` : ''}: ${cause.detail}` +
-      (others.length ? `; ${others.join(', ')} failed in a collective as a consequence` : '') +
-      (waiting.length
-        ? `; ${waiting.join(', ')} still run${waiting.length === 1 ? 's' : ''}: waiting in a collective until its timeout (${COLLECTIVE_TIMEOUT_TEXT}) and billing; stop the job there (tether stop, or on-node-failure: stop)`
-        : '');
-    return { state, cls: cause.state === 'failed' ? cause.cls : null, detail, flags };
-  }
-  if (unseen.length && unseen.length < rows.length && live.length)
-    return {
-      state: 'degraded',
-      cls: null,
-      detail: `${unseen.map((r) => `rank ${r.rank} ${r.state}`).join(', ')}; ${live.map((r) => `rank ${r.rank} ${r.state}`).join(', ')}`,
-      flags,
-    };
-  if (unseen.length === rows.length) return { state: rows[0]!.state, cls: null, detail: `no node could be read: ${rows[0]!.detail}`, flags };
-  if (rows.every((r) => r.state === 'finished')) return { state: 'finished', cls: null, detail: `every node finished (${rows.length})`, flags };
-  // Still going: the slowest of the live states speaks for the run (stalled over launching over running).
-  const order: State[] = ['stalled', 'launching', 'queued', 'running', 'finished'];
-  const worst = [...rows].sort((a, b) => rank(order, a.state) - rank(order, b.state))[0]!;
-  return { state: worst.state, cls: null, detail: rows.map((r) => `rank ${r.rank} ${r.state}`).join(', '), flags };
 }
 
 /** What belongs to the run itself in tick memory, never to one node's observation (status places, marks, dispatches). */
@@ -141,8 +80,6 @@ export function planNodeStops(verdicts: readonly TickVerdict[], memory: TickMemo
   }
   return out;
 }
-
-const rank = (order: State[], s: State) => (order.includes(s) ? order.indexOf(s) : -1);
 
 /**
  * Replaces each multi-node run's node verdicts (`<run>#<rank>`) with one verdict for the run (rank 0's, with the

@@ -6,6 +6,9 @@ import { SLURM_FAILURE } from '../backends/slurm.ts';
 import { durationText, FOREIGN_SLACK_S } from '../record/run-state.ts';
 import { FAILURE_REMEDIATION, FLAG_REMEDIATION, STATE_REMEDIATION, type Flag, type State } from './remediation.ts';
 import { classifyFailure, signatureIn, type FailureClass } from './signatures.ts';
+import { runOfNodes, srunNodeRows, type NodeRow } from './node-verdict.ts';
+
+export type { NodeRow };
 
 export interface Verdict {
   runId: string;
@@ -32,21 +35,6 @@ export interface Verdict {
   cells?: CellVerdict[];
   /** A run on many boxes: each node's row, rank 0 first (src/patrol/nodes.ts). */
   nodes?: NodeRow[];
-}
-
-/** One node of a run on many boxes under the run's verdict (src/patrol/nodes.ts combines them). */
-export interface NodeRow {
-  rank: number;
-  host: string;
-  state: State;
-  cls: FailureClass | null;
-  /** This node's failure follows another's (a collective that timed out or lost its peer). */
-  consequence: boolean;
-  step: number | null;
-  heartbeatAgeS: number | null;
-  /** The node's GPUs' mean utilisation, when it has GPUs. */
-  gpuUtilPct: number | null;
-  detail: string;
 }
 
 /** A sweep's cell: a verdict of its own, with the GPUs it was given. */
@@ -89,12 +77,17 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
   const marker = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
   const sched = run.scheduler ? fromScheduler(run.scheduler, marker, run.startedEpoch !== null, host.now) : null;
   const seenState = stateOf(run, host, marker, sched, progressAgeS, oomKillRose, delta, opts);
-  const { state, cls } = seenState;
+  const { state } = seenState;
+  // A Slurm job on many nodes that failed by its own marker: srun names the nodes whose tasks failed, and the
+  // rule the SSH multi-node patrol uses (node-verdict.ts) names the cause and marks the collectives' consequences.
+  const onNodes = state === 'failed' && run.scheduler && !sched ? srunNodeRows(run.tail) : null;
+  const combined = onNodes ? runOfNodes(onNodes) : null;
+  const cls = combined?.cls ?? seenState.cls;
   const n = run.preemptNotice;
   // EC2's notice as the wrapper recorded it, in the run's own line.
-  const detail = n
-    ? `${seenState.detail}; EC2 spot notice seen ${n.seenAt} (${n.action} at ${n.time}): sent SIG${n.signal}, TERM at ${n.termAt}`
-    : seenState.detail;
+  const detail =
+    (n ? `${seenState.detail}; EC2 spot notice seen ${n.seenAt} (${n.action} at ${n.time}): sent SIG${n.signal}, TERM at ${n.termAt}` : seenState.detail) +
+    (combined ? `; ${combined.detail}` : '');
   const { flags, usedPct, inodesUsedPct } = flagsOf(state, run, host, marker, prev, opts);
   const disk = host.disk;
 
@@ -149,6 +142,7 @@ export function assess(runId: string, seen: Seen, prev: RunMemory | undefined, o
     memoryPct: host.memory.fraction !== null ? 100 * host.memory.fraction : null,
     since,
     newSignature,
+    ...(onNodes ? { nodes: onNodes } : {}),
   };
   return { verdict, memory };
 }

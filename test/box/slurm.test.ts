@@ -57,6 +57,34 @@ describe('backend slurm', () => {
     expect(JSON.parse(p.outputs['states']!)['sl-two'].state).toBe('finished');
   }, 120_000);
 
+  it("a two-node job whose task on one node fails: srun names it, and the patrol's multi-node rule makes the other node's collective a consequence", async () => {
+    // Task 1 (on n2) fails for its own reason; task 0 (on n1) then loses its peer, as gloo says it.
+    const job = [
+      'if [ "$SLURM_PROCID" = 1 ]; then echo "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB"; exit 1; fi',
+      'sleep 2',
+      'echo "RuntimeError: [../third_party/gloo/gloo/transport/tcp/pair.cc:598] Connection closed by peer [10.0.0.2]:29500"',
+      'exit 1',
+    ].join('; ');
+    const r = await launch({ 'run-id': 'sl-two-fail', command: `srun --label bash -c '${job}'`, 'slurm-options': '--nodes=2\n--time=5' });
+    expect(r.code, r.stdout).toBe(0);
+    const dir = runDir('sl-two-fail');
+    await waitFor('the job to fail', () => existsSync(`${dir}/FAILED`) || existsSync(`${dir}/DONE`), 60_000, 250);
+    expect(read(`${dir}/attempts/1/log`)).toMatch(/^srun: error: n2: task 1: Exited with exit code 1$/m);
+    const p = await action('patrol', { 'run-ids': 'sl-two-fail' });
+    const v = JSON.parse(p.outputs['states']!)['sl-two-fail'] as {
+      state: string;
+      class: string;
+      nodes: Array<{ rank: number; host: string; consequence: boolean }>;
+    };
+    expect(v).toMatchObject({ state: 'failed', class: 'cuda-oom' });
+    // The status names the cause node in the run's line.
+    expect(p.summary).toMatch(/rank 1 failed \\?\(cuda-oom\\?\): srun: n2 task 1: Exited with exit code 1; rank 0 failed in a collective as a consequence/);
+    expect(v.nodes.map((n) => [n.rank, n.host, n.consequence])).toEqual([
+      [1, 'n2', false],
+      [0, 'n1', true],
+    ]);
+  }, 120_000);
+
   it('a second launch while the job waits or runs submits nothing', async () => {
     const r = await launch({ 'run-id': 'sl-once', command: 'sleep 600', 'slurm-options': '--time=10' });
     expect(r.code, r.stdout).toBe(0);

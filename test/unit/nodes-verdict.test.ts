@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { combineNodes, nodeKey, planNodeStops, runOfNodes, STRAGGLER_STEPS, type NodeRow } from '../../src/patrol/nodes.ts';
+import { srunNodeRows } from '../../src/patrol/node-verdict.ts';
 import { classifyFailure } from '../../src/patrol/signatures.ts';
 import { tick, type TickVerdict } from '../../src/patrol/tick.ts';
 import { emptyMemory, type RunMemory } from '../../src/patrol/memory.ts';
@@ -167,5 +168,35 @@ describe('combineNodes', () => {
     ]);
     combineNodes(r, { mn: 2 }, prev, new Date('2026-12-03T03:00:00.000Z'));
     expect(r.verdicts.map((x) => [x.runId, x.state])).toEqual([['mn', 'torn-down']]);
+  });
+});
+
+describe("a Slurm job on many nodes shares the rule (srun's own words, one row per node it named)", () => {
+  const log = [
+    '0: step 1 loss 0.50',
+    '1: step 1 loss 0.50',
+    '1: Traceback (most recent call last):',
+    '1: RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB',
+    'srun: error: n2: task 1: Exited with exit code 1',
+    '0: RuntimeError: [../third_party/gloo/gloo/transport/tcp/pair.cc:598] Connection closed by peer [10.0.0.2]:29500',
+    'srun: error: n1: task 0: Exited with exit code 1',
+  ].join('\n');
+  it('names the node whose task failed for its own reason; the collective on the other is a consequence', () => {
+    const rows = srunNodeRows(log)!;
+    expect(rows.map((r) => [r.rank, r.host, r.state, r.cls])).toEqual([
+      [1, 'n2', 'failed', 'cuda-oom'],
+      [0, 'n1', 'failed', 'collective'],
+    ]);
+    const run = runOfNodes(rows);
+    expect(run).toMatchObject({ state: 'failed', cls: 'cuda-oom' });
+    expect(run.detail).toBe('rank 1 failed (cuda-oom): srun: n2 task 1: Exited with exit code 1; rank 0 failed in a collective as a consequence');
+    expect(rows.find((r) => r.host === 'n1')!.consequence).toBe(true);
+  });
+  it('reads only srun’s own line shapes, bounded; a log without them gives no rows', () => {
+    expect(srunNodeRows('1: RuntimeError: boom\nerror: n2: task 1: Exited with exit code 1\n  srun: error: n3: task 2: Killed')).toBeNull();
+    expect(srunNodeRows('srun: error: n1: tasks 0-3: Killed')![0]).toMatchObject({ rank: 0, host: 'n1', cls: 'killed', detail: 'srun: n1 tasks 0-3: Killed' });
+    expect(srunNodeRows('srun: error: $(reboot): task 1: Killed')).toBeNull();
+    const many = Array.from({ length: 300 }, (_, i) => `srun: error: n${i}: task ${i}: Exited with exit code 1`).join('\n');
+    expect(srunNodeRows(many)).toHaveLength(256);
   });
 });

@@ -411,6 +411,26 @@ describe("Slurm's states in the verdict", () => {
   const slurmRun = (over: Partial<RunObservation> = {}) => ({ handle: 'slurm:42', jobOnBox: false, ...over });
   const v = (r: Partial<RunObservation>) => assess('r1', seen(slurmRun(r)), undefined, opts, now).verdict;
 
+  it('a job on many nodes that failed: srun names the nodes, the cause is the node that failed for its own reason (the SSH multi-node rule)', () => {
+    const tail = [
+      '1: RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB',
+      'srun: error: n2: task 1: Exited with exit code 1',
+      '0: RuntimeError: [../third_party/gloo/gloo/transport/tcp/pair.cc:598] Connection closed by peer',
+      'srun: error: n1: task 0: Exited with exit code 1',
+    ].join('\n');
+    const verdict = v({ ...dead, scheduler: sched('FAILED', { exit: '1:0' }), marker: marker('FAILED', 1), tail });
+    expect(verdict).toMatchObject({ state: 'failed', cls: 'cuda-oom' });
+    expect(verdict.detail).toMatch(/; rank 1 failed \(cuda-oom\): srun: n2 task 1: Exited with exit code 1; rank 0 failed in a collective as a consequence$/);
+    expect(verdict.nodes!.map((r) => [r.rank, r.host, r.consequence])).toEqual([
+      [1, 'n2', false],
+      [0, 'n1', true],
+    ]);
+    // Without srun's lines (one node, or a job that ran no srun), nothing changes.
+    const one = v({ ...dead, scheduler: sched('FAILED'), marker: marker('FAILED', 1), tail: 'Traceback (most recent call last):\nKeyError: 1\n' });
+    expect(one).toMatchObject({ state: 'failed', cls: 'code-error' });
+    expect(one.nodes).toBeUndefined();
+  });
+
   it('pending: queued with its reason; pending after the attempt ran: requeued', () => {
     expect(v({ scheduler: sched('PENDING', { reason: 'Priority' }), startedEpoch: null, logSize: 0 })).toMatchObject({
       state: 'queued',

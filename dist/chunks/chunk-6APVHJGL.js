@@ -10,13 +10,13 @@ import {
 import {
   assessCells,
   sweepVerdict
-} from "./chunk-QAJBR4CX.js";
+} from "./chunk-VDYPD3OF.js";
 import {
   STATE_REMEDIATION,
   assess,
   remembered,
   withFlag
-} from "./chunk-36DGFJVZ.js";
+} from "./chunk-2UDSSWAP.js";
 import {
   emptyRun
 } from "./chunk-H57H7UT2.js";

@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   lookAtBox
-} from "./chunk-E67ZUJYM.js";
+} from "./chunk-MO4P5FTX.js";
 import {
   renderCard,
   renderNodesCard
@@ -15,7 +15,7 @@ import {
   listBoxFiles,
   lookAtRun,
   stateOfLook
-} from "./chunk-5RRPKQ5B.js";
+} from "./chunk-CVVAWYBS.js";
 import "./chunk-OS6SLAAT.js";
 import {
   proofFilesAt
@@ -36,11 +36,11 @@ import {
 import {
   openPinned
 } from "./chunk-6HNMC4MM.js";
-import "./chunk-T73DYU4N.js";
+import "./chunk-6APVHJGL.js";
 import "./chunk-GAEFUSNO.js";
 import "./chunk-XUWSLT73.js";
-import "./chunk-QAJBR4CX.js";
-import "./chunk-36DGFJVZ.js";
+import "./chunk-VDYPD3OF.js";
+import "./chunk-2UDSSWAP.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {

@@ -14,7 +14,7 @@ import {
 } from "./chunk-LJ4G4EJ5.js";
 import {
   tick
-} from "./chunk-T73DYU4N.js";
+} from "./chunk-6APVHJGL.js";
 import {
   NOT_ENDED_NAMED,
   isEnded

@@ -484,7 +484,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-NY6PJN26.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-WQBZ2DRE.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -498,7 +498,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-O3ZWB4P3.js"),
+      () => import("./phase-Q5YDIN7G.js"),
       (m) => m.collectPhase
     )
   },
@@ -514,7 +514,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-44OLRCCD.js"),
+      () => import("./phase-YPX2IDJ4.js"),
       (m) => m.teardownPhase
     )
   },
@@ -623,10 +623,10 @@ async function patrolSteps() {
   return {
     probeHost,
     probeOn,
-    sync: async (...a) => (await import("./step-OT735LK5.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-JXBIUWB4.js")).followRuns(f),
+    sync: async (...a) => (await import("./step-DMUQANSY.js")).syncAll(...a),
+    follow: async (f) => (await import("./patrol-ZTXCSYEF.js")).followRuns(f),
     orphans: async (...a) => (await import("./orphans-NAQ2CCGY.js")).findOrphans(...a),
-    afterVerified: async (...a) => (await import("./auto-K4NVXKVT.js")).afterVerifiedStep(...a),
+    afterVerified: async (...a) => (await import("./auto-7SRZZYFH.js")).afterVerifiedStep(...a),
     stopNodes: async (...a) => (await import("./nodes-PL53HAYW.js")).stopNodes(...a)
   };
 }
@@ -762,7 +762,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-LY7CCLFC.js").then((m) => {
+  const get = () => real ??= import("./status-store-J3D2TZJS.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -832,7 +832,7 @@ function githubPorts(env = process.env) {
         downloadRunArtifact: async (...a) => (await get()).downloadRunArtifact(...a)
       };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-LY7CCLFC.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-J3D2TZJS.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 

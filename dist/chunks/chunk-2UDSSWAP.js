@@ -14,7 +14,8 @@ import {
 import {
   FOREIGN_SLACK_S,
   STATES,
-  durationText
+  durationText,
+  isEnded
 } from "./chunk-B44AY4NO.js";
 import {
   SLURM_FAILURE
@@ -318,6 +319,99 @@ function classifyFailure(exitCode, signal, log, oomKillRose, stage = "") {
   return "other";
 }
 
+// src/patrol/node-verdict.ts
+var STRAGGLER_STEPS = 10;
+var COLLECTIVE_TIMEOUT_TEXT = "30 minutes by default";
+var UNSEEN = ["unreachable", "probe-error", "host-key-changed", "auth-refused"];
+function runOfNodes(rows) {
+  const failed = rows.filter((r) => r.state === "failed");
+  const gone = rows.filter((r) => r.state === "dead" || r.state === "rebooted" || r.state === "preempted");
+  const live = rows.filter((r) => ["running", "launching", "stalled", "queued"].includes(r.state));
+  const unseen = rows.filter((r) => UNSEEN.includes(r.state));
+  const flags = [];
+  const steps = rows.filter((r) => !isEnded(r.state) && r.step !== null).map((r) => r.step);
+  if (steps.length > 1 && Math.max(...steps) - Math.min(...steps) > STRAGGLER_STEPS) flags.push("straggler");
+  if (failed.length || gone.length) {
+    const own = failed.find((r) => r.cls !== "collective") ?? gone[0];
+    const silent = !own && failed.every((r) => r.cls === "collective") ? unseen[0] : void 0;
+    const cause = own ?? silent ?? failed[0];
+    for (const r of failed) if (r !== cause && r.cls === "collective") r.consequence = true;
+    if (silent) {
+      const others2 = failed.map((r) => `rank ${r.rank}`).join(", ");
+      return {
+        state: "failed",
+        cls: "collective",
+        detail: `rank ${silent.rank} ${silent.state}, probably the cause: ${others2} failed in a collective that lost it (a consequence)`,
+        flags
+      };
+    }
+    const state = cause.state === "failed" ? "failed" : cause.state;
+    const others = rows.filter((r) => r.consequence).map((r) => `rank ${r.rank}`);
+    const waiting = live.map((r) => `rank ${r.rank}`);
+    const detail = `rank ${cause.rank} ${cause.state}${cause.cls ? ` (${cause.cls})` : ""}: ${cause.detail}` + (others.length ? `; ${others.join(", ")} failed in a collective as a consequence` : "") + (waiting.length ? `; ${waiting.join(", ")} still run${waiting.length === 1 ? "s" : ""}: waiting in a collective until its timeout (${COLLECTIVE_TIMEOUT_TEXT}) and billing; stop the job there (tether stop, or on-node-failure: stop)` : "");
+    return { state, cls: cause.state === "failed" ? cause.cls : null, detail, flags };
+  }
+  if (unseen.length && unseen.length < rows.length && live.length)
+    return {
+      state: "degraded",
+      cls: null,
+      detail: `${unseen.map((r) => `rank ${r.rank} ${r.state}`).join(", ")}; ${live.map((r) => `rank ${r.rank} ${r.state}`).join(", ")}`,
+      flags
+    };
+  if (unseen.length === rows.length) return { state: rows[0].state, cls: null, detail: `no node could be read: ${rows[0].detail}`, flags };
+  if (rows.every((r) => r.state === "finished")) return { state: "finished", cls: null, detail: `every node finished (${rows.length})`, flags };
+  const order = ["stalled", "launching", "queued", "running", "finished"];
+  const worst = [...rows].sort((a, b) => rank(order, a.state) - rank(order, b.state))[0];
+  return { state: worst.state, cls: null, detail: rows.map((r) => `rank ${r.rank} ${r.state}`).join(", "), flags };
+}
+var rank = (order, s) => order.includes(s) ? order.indexOf(s) : -1;
+var SRUN_TASK = /^srun: error: ([A-Za-z0-9][A-Za-z0-9._-]{0,63}): tasks? ([0-9]{1,5})(?:-([0-9]{1,5}))?: ([A-Za-z][A-Za-z0-9 ]{0,60}?)(?: ([0-9]{1,3}))?$/;
+var LABELLED = /^ *([0-9]{1,5}): (.*)$/;
+var SRUN_LINES_MAX = 2e4;
+var SRUN_NODES_MAX = 256;
+function srunNodeRows(log) {
+  const lines = log.split("\n").slice(-SRUN_LINES_MAX);
+  const nodes = /* @__PURE__ */ new Map();
+  const byTask = /* @__PURE__ */ new Map();
+  for (const line of lines) {
+    const m = SRUN_TASK.exec(line);
+    if (m) {
+      if (!nodes.has(m[1]) && nodes.size >= SRUN_NODES_MAX) continue;
+      const n = nodes.get(m[1]) ?? { tasks: /* @__PURE__ */ new Set(), words: "" };
+      const lo = Number(m[2]);
+      const hi = m[3] === void 0 ? lo : Math.min(Number(m[3]), lo + 1024);
+      for (let t = lo; t <= hi; t++) n.tasks.add(t);
+      n.words ||= `${m[4]}${m[5] ? ` ${m[5]}` : ""}`;
+      nodes.set(m[1], n);
+      continue;
+    }
+    const l = LABELLED.exec(line);
+    if (l) {
+      const t = Number(l[1]);
+      const own = byTask.get(t) ?? [];
+      if (own.length < 200) own.push(l[2]);
+      byTask.set(t, own);
+    }
+  }
+  if (!nodes.size) return null;
+  return [...nodes.entries()].map(([host, n]) => {
+    const tasks = [...n.tasks].sort((a, b) => a - b);
+    const own = tasks.flatMap((t) => byTask.get(t) ?? []).join("\n");
+    const cls = signatureIn(own) ?? (/^Killed/.test(n.words) ? "killed" : /^Terminated/.test(n.words) ? "terminated" : "other");
+    return {
+      rank: tasks[0],
+      host,
+      state: "failed",
+      cls,
+      consequence: false,
+      step: null,
+      heartbeatAgeS: null,
+      gpuUtilPct: null,
+      detail: `srun: ${host} task${tasks.length > 1 ? "s" : ""} ${tasks.length > 1 ? `${tasks[0]}-${tasks[tasks.length - 1]}` : tasks[0]}: ${n.words}`
+    };
+  });
+}
+
 // src/patrol/verdict.ts
 var pct = (used, total) => total > 0 ? 100 * used / total : 0;
 function assess(runId, seen, prev, opts, now) {
@@ -334,9 +428,12 @@ function assess(runId, seen, prev, opts, now) {
   const marker = run.marker && (run.marker.attempt === run.attempt || run.marker.attempt === 0) ? run.marker : null;
   const sched = run.scheduler ? fromScheduler(run.scheduler, marker, run.startedEpoch !== null, host.now) : null;
   const seenState = stateOf(run, host, marker, sched, progressAgeS, oomKillRose, delta, opts);
-  const { state, cls } = seenState;
+  const { state } = seenState;
+  const onNodes = state === "failed" && run.scheduler && !sched ? srunNodeRows(run.tail) : null;
+  const combined = onNodes ? runOfNodes(onNodes) : null;
+  const cls = combined?.cls ?? seenState.cls;
   const n = run.preemptNotice;
-  const detail = n ? `${seenState.detail}; EC2 spot notice seen ${n.seenAt} (${n.action} at ${n.time}): sent SIG${n.signal}, TERM at ${n.termAt}` : seenState.detail;
+  const detail = (n ? `${seenState.detail}; EC2 spot notice seen ${n.seenAt} (${n.action} at ${n.time}): sent SIG${n.signal}, TERM at ${n.termAt}` : seenState.detail) + (combined ? `; ${combined.detail}` : "");
   const { flags, usedPct, inodesUsedPct } = flagsOf(state, run, host, marker, prev, opts);
   const disk = host.disk;
   const since = prev && prev.state === state && !newAttempt ? prev.since : iso;
@@ -388,7 +485,8 @@ function assess(runId, seen, prev, opts, now) {
     disk: disk.sizeBytes > 0 ? { usedPct, inodesUsedPct } : null,
     memoryPct: host.memory.fraction !== null ? 100 * host.memory.fraction : null,
     since,
-    newSignature
+    newSignature,
+    ...onNodes ? { nodes: onNodes } : {}
   };
   return { verdict, memory };
 }
@@ -578,6 +676,7 @@ export {
   withoutMemory,
   markTeardown,
   CRASH_HINT,
+  runOfNodes,
   assess,
   remediationText,
   withFlag,

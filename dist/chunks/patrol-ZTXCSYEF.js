@@ -6,19 +6,19 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   shownText
-} from "./chunk-EYX2ZRMZ.js";
+} from "./chunk-EEOZ7FPH.js";
 import {
   stateText
-} from "./chunk-6BCBZRN2.js";
+} from "./chunk-S6YTB6Z2.js";
 import {
   tick
-} from "./chunk-T73DYU4N.js";
+} from "./chunk-6APVHJGL.js";
 import "./chunk-GAEFUSNO.js";
 import "./chunk-XUWSLT73.js";
-import "./chunk-QAJBR4CX.js";
+import "./chunk-VDYPD3OF.js";
 import {
   CRASH_HINT
-} from "./chunk-36DGFJVZ.js";
+} from "./chunk-2UDSSWAP.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-H57H7UT2.js";

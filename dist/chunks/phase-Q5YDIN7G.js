@@ -23,7 +23,7 @@ import {
   listFiles,
   lookAtRun,
   stateOfLook
-} from "./chunk-5RRPKQ5B.js";
+} from "./chunk-CVVAWYBS.js";
 import "./chunk-OS6SLAAT.js";
 import {
   VERIFIED_MAC,
@@ -41,13 +41,13 @@ import {
 import {
   openPinned
 } from "./chunk-6HNMC4MM.js";
-import "./chunk-T73DYU4N.js";
+import "./chunk-6APVHJGL.js";
 import "./chunk-GAEFUSNO.js";
 import {
   human
 } from "./chunk-XUWSLT73.js";
-import "./chunk-QAJBR4CX.js";
-import "./chunk-36DGFJVZ.js";
+import "./chunk-VDYPD3OF.js";
+import "./chunk-2UDSSWAP.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import {
@@ -362,6 +362,18 @@ async function collectNodes(cfg, m, ctx, one) {
   }
   const all = done.every((d) => d.verified) && done.some((d) => !d.empty);
   if (done.every((d) => d.empty)) reporter.error(`collect: no node read holds a checkpoint file of run ${cfg.runId}`);
+  writeOutputs(reporter, root, done, all);
+  reporter.summary(renderNodes(cfg, m, done, /* @__PURE__ */ new Date()));
+  if (!all) {
+    reporter.error(
+      `collect: run ${cfg.runId} is not verified: ${done.filter((d) => !d.verified).map((d) => `rank ${d.rank}`).join(", ")} not verified`
+    );
+    return 1;
+  }
+  reporter.info(`collect: run ${cfg.runId}: ${done.length === 1 ? "rank 0" : `all ${done.length} nodes`} verified; the proofs are under ${root}`);
+  return 0;
+}
+function writeOutputs(reporter, root, done, all) {
   const sum2 = (k) => String(done.reduce((a, d) => a + (Number(d.outputs[k]) || 0), 0));
   reporter.output("verified", String(all));
   reporter.output("verified-path", all ? root : "");
@@ -386,15 +398,6 @@ async function collectNodes(cfg, m, ctx, one) {
       }))
     )
   );
-  reporter.summary(renderNodes(cfg, m, done, /* @__PURE__ */ new Date()));
-  if (!all) {
-    reporter.error(
-      `collect: run ${cfg.runId} is not verified: ${done.filter((d) => !d.verified).map((d) => `rank ${d.rank}`).join(", ")} not verified`
-    );
-    return 1;
-  }
-  reporter.info(`collect: run ${cfg.runId}: ${done.length === 1 ? "rank 0" : `all ${done.length} nodes`} verified; the proofs are under ${root}`);
-  return 0;
 }
 function renderNodes(cfg, m, done, now) {
   const head = `### tether collect \u2014 ${code(cfg.runId)} on ${m.nodes.length} nodes (collect-from: ${m.from})`;

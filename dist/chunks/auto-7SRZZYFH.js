@@ -6,8 +6,8 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   lookAtBox
-} from "./chunk-E67ZUJYM.js";
-import "./chunk-5RRPKQ5B.js";
+} from "./chunk-MO4P5FTX.js";
+import "./chunk-CVVAWYBS.js";
 import "./chunk-OS6SLAAT.js";
 import {
   checkBox,
@@ -23,10 +23,10 @@ import {
   drive
 } from "./chunk-ROUP5SVD.js";
 import "./chunk-6HNMC4MM.js";
-import "./chunk-T73DYU4N.js";
+import "./chunk-6APVHJGL.js";
 import "./chunk-GAEFUSNO.js";
-import "./chunk-QAJBR4CX.js";
-import "./chunk-36DGFJVZ.js";
+import "./chunk-VDYPD3OF.js";
+import "./chunk-2UDSSWAP.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-O3JUFBUV.js";

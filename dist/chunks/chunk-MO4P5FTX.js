@@ -8,7 +8,7 @@ import {
   lookAtRun,
   rebuildManifest,
   stateOfLook
-} from "./chunk-5RRPKQ5B.js";
+} from "./chunk-CVVAWYBS.js";
 import {
   checkHostKey,
   checkRebuilt

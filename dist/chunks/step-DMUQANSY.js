@@ -41,7 +41,7 @@ import {
 } from "./chunk-XUWSLT73.js";
 import {
   withFlag
-} from "./chunk-36DGFJVZ.js";
+} from "./chunk-2UDSSWAP.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-B44AY4NO.js";

@@ -18,10 +18,10 @@ import "./chunk-V37UE6HX.js";
 import {
   renderTeardownMark,
   statusMarker
-} from "./chunk-6BCBZRN2.js";
+} from "./chunk-S6YTB6Z2.js";
 import "./chunk-XUWSLT73.js";
-import "./chunk-QAJBR4CX.js";
-import "./chunk-36DGFJVZ.js";
+import "./chunk-VDYPD3OF.js";
+import "./chunk-2UDSSWAP.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-B44AY4NO.js";

@@ -10,14 +10,14 @@ import {
 import {
   summarize,
   summaryText
-} from "./chunk-QAJBR4CX.js";
+} from "./chunk-VDYPD3OF.js";
 import {
   fitMemory,
   markTeardown,
   memoryBlock,
   readMemory,
   withoutMemory
-} from "./chunk-36DGFJVZ.js";
+} from "./chunk-2UDSSWAP.js";
 import {
   durationText
 } from "./chunk-B44AY4NO.js";

@@ -6,33 +6,34 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   adoptNewer
-} from "./chunk-EYX2ZRMZ.js";
+} from "./chunk-EEOZ7FPH.js";
 import {
   ESCALATE,
   renderPatrol,
   renderStatusForTerminal,
   stateText,
   statusMarker
-} from "./chunk-6BCBZRN2.js";
+} from "./chunk-S6YTB6Z2.js";
 import {
   applyProviderWords,
   checkResumes,
   planRecoveries,
   tick
-} from "./chunk-T73DYU4N.js";
+} from "./chunk-6APVHJGL.js";
 import "./chunk-GAEFUSNO.js";
 import "./chunk-XUWSLT73.js";
 import {
   summarize,
   summaryText
-} from "./chunk-QAJBR4CX.js";
+} from "./chunk-VDYPD3OF.js";
 import {
   NOTIFIED_MAX,
   STATE_REMEDIATION,
   mergeMemories,
   readMemory,
-  remediationText
-} from "./chunk-36DGFJVZ.js";
+  remediationText,
+  runOfNodes
+} from "./chunk-2UDSSWAP.js";
 import {
   dispatchInputs
 } from "./chunk-LQR4NNDB.js";
@@ -43,8 +44,7 @@ import {
   DEFAULT_RUN_ROOT
 } from "./chunk-D3OBCIDC.js";
 import {
-  durationText,
-  isEnded
+  durationText
 } from "./chunk-B44AY4NO.js";
 import {
   code,
@@ -7589,13 +7589,10 @@ function enteredNow(prev, now, v) {
 }
 
 // src/patrol/nodes.ts
-var STRAGGLER_STEPS = 10;
-var COLLECTIVE_TIMEOUT_TEXT = "30 minutes by default";
-var UNSEEN = ["unreachable", "probe-error", "host-key-changed", "auth-refused"];
-function rowOf(v, rank2, key) {
+function rowOf(v, rank, key) {
   if (!v)
     return {
-      rank: rank2,
+      rank,
       host: "",
       state: "unknown",
       cls: null,
@@ -7607,7 +7604,7 @@ function rowOf(v, rank2, key) {
     };
   const util = v.gpus.map((g) => g.utilPct).filter((u) => u !== null);
   return {
-    rank: rank2,
+    rank,
     host: v.host,
     state: v.state,
     cls: v.cls,
@@ -7617,47 +7614,6 @@ function rowOf(v, rank2, key) {
     gpuUtilPct: util.length ? Math.round(util.reduce((a, b) => a + b, 0) / util.length) : null,
     detail: v.detail
   };
-}
-function runOfNodes(rows) {
-  const failed = rows.filter((r) => r.state === "failed");
-  const gone = rows.filter((r) => r.state === "dead" || r.state === "rebooted" || r.state === "preempted");
-  const live = rows.filter((r) => ["running", "launching", "stalled", "queued"].includes(r.state));
-  const unseen = rows.filter((r) => UNSEEN.includes(r.state));
-  const flags = [];
-  const steps = rows.filter((r) => !isEnded(r.state) && r.step !== null).map((r) => r.step);
-  if (steps.length > 1 && Math.max(...steps) - Math.min(...steps) > STRAGGLER_STEPS) flags.push("straggler");
-  if (failed.length || gone.length) {
-    const own = failed.find((r) => r.cls !== "collective") ?? gone[0];
-    const silent = !own && failed.every((r) => r.cls === "collective") ? unseen[0] : void 0;
-    const cause = own ?? silent ?? failed[0];
-    for (const r of failed) if (r !== cause && r.cls === "collective") r.consequence = true;
-    if (silent) {
-      const others2 = failed.map((r) => `rank ${r.rank}`).join(", ");
-      return {
-        state: "failed",
-        cls: "collective",
-        detail: `rank ${silent.rank} ${silent.state}, probably the cause: ${others2} failed in a collective that lost it (a consequence)`,
-        flags
-      };
-    }
-    const state = cause.state === "failed" ? "failed" : cause.state;
-    const others = rows.filter((r) => r.consequence).map((r) => `rank ${r.rank}`);
-    const waiting = live.map((r) => `rank ${r.rank}`);
-    const detail = `rank ${cause.rank} ${cause.state}${cause.cls ? ` (${cause.cls})` : ""}: ${cause.detail}` + (others.length ? `; ${others.join(", ")} failed in a collective as a consequence` : "") + (waiting.length ? `; ${waiting.join(", ")} still run${waiting.length === 1 ? "s" : ""}: waiting in a collective until its timeout (${COLLECTIVE_TIMEOUT_TEXT}) and billing; stop the job there (tether stop, or on-node-failure: stop)` : "");
-    return { state, cls: cause.state === "failed" ? cause.cls : null, detail, flags };
-  }
-  if (unseen.length && unseen.length < rows.length && live.length)
-    return {
-      state: "degraded",
-      cls: null,
-      detail: `${unseen.map((r) => `rank ${r.rank} ${r.state}`).join(", ")}; ${live.map((r) => `rank ${r.rank} ${r.state}`).join(", ")}`,
-      flags
-    };
-  if (unseen.length === rows.length) return { state: rows[0].state, cls: null, detail: `no node could be read: ${rows[0].detail}`, flags };
-  if (rows.every((r) => r.state === "finished")) return { state: "finished", cls: null, detail: `every node finished (${rows.length})`, flags };
-  const order = ["stalled", "launching", "queued", "running", "finished"];
-  const worst = [...rows].sort((a, b) => rank(order, a.state) - rank(order, b.state))[0];
-  return { state: worst.state, cls: null, detail: rows.map((r) => `rank ${r.rank} ${r.state}`).join(", "), flags };
 }
 var RUN_MARKS = [
   "issue",
@@ -7683,7 +7639,6 @@ function planNodeStops(verdicts, memory, stopping) {
   }
   return out;
 }
-var rank = (order, s) => order.includes(s) ? order.indexOf(s) : -1;
 function combineNodes(result, nodesOf, prev, now) {
   for (const [runId2, n] of Object.entries(nodesOf)) {
     const keys = Array.from({ length: n }, (_, k) => nodeKey(runId2, k));
@@ -7877,10 +7832,10 @@ async function nodeStops(ctx, steps, entries, result, hosts, byName, now) {
   const done = [];
   for (const w of planNodeStops(result.verdicts, result.memory, stopping)) {
     if (!steps.stopNodes) break;
-    const targets = w.ranks.flatMap((rank2) => {
-      const h = hosts.find((x) => x.runIds.includes(nodeKey(w.runId, rank2)));
+    const targets = w.ranks.flatMap((rank) => {
+      const h = hosts.find((x) => x.runIds.includes(nodeKey(w.runId, rank)));
       const k = h ? byName.get(h.name) : void 0;
-      return k ? [{ rank: rank2, conn: k.conn, cred: k.cred, runRoot: k.runRoot }] : [];
+      return k ? [{ rank, conn: k.conn, cred: k.cred, runRoot: k.runRoot }] : [];
     });
     const out = await steps.stopNodes(targets, w.runId);
     const detail = `on-node-failure: stop: ${out.map((o) => `rank ${o.rank} ${o.detail}`).join(", ")}`;

@@ -8,7 +8,7 @@ import {
   FAILURE_REMEDIATION,
   STATE_REMEDIATION,
   remembered
-} from "./chunk-36DGFJVZ.js";
+} from "./chunk-2UDSSWAP.js";
 
 // src/patrol/merge.ts
 function shownText(r) {

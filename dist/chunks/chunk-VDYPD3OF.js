@@ -10,7 +10,7 @@ import {
   STATE_REMEDIATION,
   assess,
   remembered
-} from "./chunk-36DGFJVZ.js";
+} from "./chunk-2UDSSWAP.js";
 
 // src/patrol/cells.ts
 var CELL_HISTORY_MAX = 16;
