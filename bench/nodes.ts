@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
+import { spawn } from 'node:child_process';
 import { createBox, type Box } from '../test/harness/box.ts';
 import { startGitHubDouble } from '../test/harness/github-double.ts';
 import { launchPhase, patrolPhase } from '../test/harness/phases.ts';
@@ -13,10 +13,11 @@ import { routeBetween } from '../test/harness/route.ts';
 import { githubStore } from '../src/github/status-store.ts';
 import { parseReportTo } from '../src/config/patrol.ts';
 import { probeHost } from '../src/remote/probe.ts';
+import { ed25519Pair } from '../src/ssh/keygen.ts';
 
 const N = Number(process.env['BENCH_RUNS'] ?? 7);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const account = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'tether-runner' });
+const account = ed25519Pair('tether-runner');
 const work = mkdtempSync(join(tmpdir(), 'tether-bench-nodes-'));
 const key = join(work, 'key');
 writeFileSync(key, account.private, { mode: 0o600 });
@@ -53,11 +54,21 @@ try {
   const tick = async (at: string) => {
     const r = captureReporter();
     const t0 = process.hrtime.bigint();
+    const pt: number[] = [];
     await patrolPhase({ 'ssh-key-path': key, 'connect-timeout': '5', 'report-to': at, 'github-token': 'ghs-actions-token' }, env, r, {
-      probe: probeHost,
+      probe: (async (...args: Parameters<typeof probeHost>) => {
+        const s0 = process.hrtime.bigint();
+        try {
+          return await probeHost(...args);
+        } finally {
+          pt.push(Number(process.hrtime.bigint() - s0) / 1e6, Number(s0 - t0) / 1e6);
+        }
+      }) as typeof probeHost,
       remote: store(at),
       workspace: work,
     });
+    if (process.env['BENCH_TRACE'])
+      console.log(at, 'probes (ms, started at):', pt.map((x) => x.toFixed(0)).join(' '), 'total', (Number(process.hrtime.bigint() - t0) / 1e6).toFixed(0));
     return Number(process.hrtime.bigint() - t0) / 1e6;
   };
   const t1: number[] = [];
@@ -68,11 +79,52 @@ try {
     t1.push(await tick(one));
     t3.push(await tick(three));
   }
+  // What a user would run instead: OpenSSH's `ssh true` to one box, and to the three at once (same machine, same run).
+  const sshTrue = (b: Box) =>
+    new Promise<void>((resolve, reject) => {
+      const p = spawn(
+        'ssh',
+        [
+          '-i',
+          key,
+          '-o',
+          'BatchMode=yes',
+          '-o',
+          'StrictHostKeyChecking=no',
+          '-o',
+          'UserKnownHostsFile=/dev/null',
+          '-o',
+          'LogLevel=ERROR',
+          `root@${b.addr}`,
+          'true',
+        ],
+        {
+          stdio: 'ignore',
+        },
+      );
+      p.on('error', reject);
+      p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ssh exited ${code}`))));
+    });
+  const timed = async (f: () => Promise<unknown>) => {
+    const t0 = process.hrtime.bigint();
+    await f();
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  const s1: number[] = [];
+  const s3: number[] = [];
+  for (let i = 0; i < N; i++) {
+    s1.push(await timed(() => sshTrue(b0)));
+    s3.push(await timed(() => Promise.all(boxes.map(sshTrue))));
+  }
   const a = median(t1);
   const c = median(t3);
   console.log(`runs: ${N} each, medians; namespace boxes routed to each other, the registry on the GitHub double`);
   console.log(`patrol tick, a run on 1 box     ${a.toFixed(0)} ms`);
   console.log(`patrol tick, a run on 3 nodes   ${c.toFixed(0)} ms   ratio ${(c / a).toFixed(2)}x (goal <= 1.3x)`);
+  const o1 = median(s1);
+  const o3 = median(s3);
+  console.log(`OpenSSH ssh true, 1 box          ${o1.toFixed(0)} ms`);
+  console.log(`OpenSSH ssh true, 3 boxes at once ${o3.toFixed(0)} ms   ratio ${(o3 / o1).toFixed(2)}x (the machine's own floor for three handshakes)`);
 } finally {
   unroute();
   for (const b of boxes) b.destroy();
