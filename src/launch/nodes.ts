@@ -42,6 +42,13 @@ interface Node {
   instanceId: string | null;
 }
 
+/** Every node runs the same live attempt and a registry is given: nothing starts, the live run is registered. */
+class LiveRun extends Error {
+  constructor(readonly attempt: number) {
+    super(`every node runs attempt ${attempt}`);
+  }
+}
+
 /** A refusal before anything started: said once, nothing touched on any node. */
 class Refused extends Error {
   constructor(
@@ -67,47 +74,93 @@ export async function launchNodes(
     let floor: number;
     let masterAddr: string;
     try {
-      floor = await checkStates(nodes, cfg.runId, cfg.resume, o.auditCfg?.interpreter ?? phaseCfg.audit.interpreter);
+      floor = await checkStates(nodes, cfg.runId, cfg.resume, o.auditCfg?.interpreter ?? phaseCfg.audit.interpreter, !!o.store?.register);
       if (o.auditCfg) await auditAll(nodes, o.auditCfg, reporter);
       masterAddr = m.masterAddr ?? (await defaultMasterAddr(nodes));
       await rendezvous(nodes, masterAddr, m.masterPort, o.auditCfg?.interpreter ?? phaseCfg.audit.interpreter);
     } catch (err) {
+      if (err instanceof LiveRun) return await registerLive(phaseCfg, ctx, o, nodes, err.attempt, cred);
       if (!(err instanceof Refused)) throw err;
-      reporter.output('result', err.result);
-      reporter.output('run-id', cfg.runId);
-      reporter.summary(`### ⛔ tether launch of ${code(cfg.runId)} on ${nodes.length} nodes: nothing started\n\n${inert(err.message)}`);
-      reporter.error(`launch ${err.result}: ${err.message}`);
-      return err.exit;
+      return refusedAll(reporter, cfg.runId, nodes.length, err);
     }
     reporter.info(`launch: ${nodes.length} nodes, rank 0 at ${masterAddr}:${m.masterPort}; starting attempt ${floor + 1} on each`);
-    const outcomes = await Promise.all(
-      nodes.map(async (n) => {
-        try {
-          return await launch(
-            {
-              ...cfg,
-              runRoot: n.runRoot,
-              workdir: n.workdir,
-              attemptFloor: floor,
-              node: { rank: n.rank, nnodes: nodes.length, masterAddr, masterPort: m.masterPort },
-              ...(n.instanceId ? { instanceId: n.instanceId } : {}),
-            },
-            [...cfg.env, ...phaseCfg.secrets, ...nodeEnv(n.rank, nodes.length, masterAddr, m.masterPort)],
-            undefined,
-            { session: n.session, now: () => new Date(), log: (l) => reporter.info(`rank ${n.rank}: ${l}`) },
-            o.release,
-          );
-        } catch (err) {
-          return { error: (err as Error).message };
-        }
-      }),
-    );
+    const outcomes = await launchEach(phaseCfg, nodes, floor, masterAddr, o.release, reporter);
     const bad = outcomes.map((x, rank) => ({ x, rank })).filter(({ x }) => 'error' in x || x.result !== 'started');
     if (bad.length) return await undoPartial(nodes, outcomes, bad, cfg.runId, reporter);
     return await reportStarted(phaseCfg, ctx, o, nodes, outcomes as LaunchOutcome[], masterAddr, cred);
   } finally {
     for (const n of nodes) n.session.close();
   }
+}
+
+/** launch.sh on every node at once, each with its place in the run: an outcome per node (an error as a value). */
+function launchEach(
+  phaseCfg: LaunchPhaseConfig,
+  nodes: Node[],
+  floor: number,
+  masterAddr: string,
+  release: Release | undefined,
+  reporter: Reporter,
+): Promise<Array<LaunchOutcome | { error: string }>> {
+  const cfg = phaseCfg.launch;
+  const m = phaseCfg.nodes!;
+  return Promise.all(
+    nodes.map(async (n) => {
+      try {
+        return await launch(
+          {
+            ...cfg,
+            runRoot: n.runRoot,
+            workdir: n.workdir,
+            attemptFloor: floor,
+            node: { rank: n.rank, nnodes: nodes.length, masterAddr, masterPort: m.masterPort },
+            ...(n.instanceId ? { instanceId: n.instanceId } : {}),
+          },
+          [...cfg.env, ...phaseCfg.secrets, ...nodeEnv(n.rank, nodes.length, masterAddr, m.masterPort)],
+          undefined,
+          { session: n.session, now: () => new Date(), log: (l) => reporter.info(`rank ${n.rank}: ${l}`) },
+          release,
+        );
+      } catch (err) {
+        return { error: (err as Error).message };
+      }
+    }),
+  );
+}
+
+function refusedAll(reporter: Reporter, runId: string, count: number, err: Refused): number {
+  reporter.output('result', err.result);
+  reporter.output('run-id', runId);
+  reporter.summary(`### ⛔ tether launch of ${code(runId)} on ${count} nodes: nothing started\n\n${inert(err.message)}`);
+  reporter.error(`launch ${err.result}: ${err.message}`);
+  return err.exit;
+}
+
+/**
+ * Launching again while every node runs the same attempt, with a registry: nothing starts (launch.sh on each
+ * node refuses a live run, and says whether the work is the recorded one), and the live run is registered with
+ * every node, so a registration that failed (a read-only token, say) is mended by relaunching.
+ */
+async function registerLive(
+  phaseCfg: LaunchPhaseConfig,
+  ctx: PhaseContext,
+  o: { release: Release | undefined; store: StatusStore | undefined },
+  nodes: Node[],
+  attempt: number,
+  cred: Credential,
+): Promise<number> {
+  const { reporter } = ctx;
+  const m = phaseCfg.nodes!;
+  const masterAddr = m.masterAddr ?? (await defaultMasterAddr(nodes));
+  const outcomes = await launchEach(phaseCfg, nodes, attempt, masterAddr, o.release, reporter);
+  const other = outcomes.findIndex((x) => 'error' in x || x.result !== 'refused' || x.refusal !== 'alive');
+  if (other >= 0) {
+    const x = outcomes[other]!;
+    const why = 'error' in x ? x.error : x.result === 'started' ? 'it started (it should not have)' : x.message;
+    return refusedAll(reporter, phaseCfg.launch.runId, nodes.length, new Refused(`rank ${other}: ${why}; nothing was started on any node`, 1, 'refused'));
+  }
+  reporter.info(`launch: every node runs attempt ${attempt}; nothing was started, the running run is registered for the patrol`);
+  return await reportStarted(phaseCfg, ctx, o, nodes, outcomes as LaunchOutcome[], masterAddr, cred, 'registered');
 }
 
 /** Every node started: the outputs, the summary, the run file and the one registration that names them all. */
@@ -119,12 +172,13 @@ async function reportStarted(
   started: LaunchOutcome[],
   masterAddr: string,
   cred: Credential,
+  how: 'started' | 'registered' = 'started',
 ): Promise<number> {
   const { reporter } = ctx;
   const cfg = phaseCfg.launch;
   const m = phaseCfg.nodes!;
   const r0 = started[0]!;
-  reporter.output('result', 'started');
+  reporter.output('result', how);
   reporter.output('run-id', cfg.runId);
   reporter.output('attempt', String(r0.attempt));
   reporter.output('handle', r0.handle);
@@ -140,7 +194,7 @@ async function reportStarted(
   }));
   reporter.output('nodes', JSON.stringify(table));
   reporter.summary(
-    `### ✅ tether launch — ${code(cfg.runId)} on ${nodes.length} nodes: started\n\n` +
+    `### ✅ tether launch — ${code(cfg.runId)} on ${nodes.length} nodes: ${how === 'started' ? 'started' : 'already running, registered (nothing started)'}\n\n` +
       `attempt ${r0.attempt}; rank 0 at ${code(`${masterAddr}:${m.masterPort}`)}\n\n| rank | node | pid | handle |\n|---|---|---|---|\n` +
       table.map((t) => `| ${t.rank} | ${code(t.host)} | ${t.pid ?? ''} | ${code(t.handle)} |`).join('\n'),
   );
@@ -211,7 +265,7 @@ async function openAll(m: NonNullable<LaunchPhaseConfig['nodes']>, phaseCfg: Lau
  * Whether the run lives on any node (then nothing starts: a run is as alive as any of its nodes), whether its
  * record exists without resume, and each node's clock against the runner's. The attempt every node starts after.
  */
-async function checkStates(nodes: Node[], runId: string, resume: boolean, interp: string): Promise<number> {
+async function checkStates(nodes: Node[], runId: string, resume: boolean, interp: string, registerLive: boolean): Promise<number> {
   const states = await Promise.all(
     nodes.map(async (n) => {
       const t0 = Date.now();
@@ -221,6 +275,7 @@ async function checkStates(nodes: Node[], runId: string, resume: boolean, interp
     }),
   );
   const alive = states.findIndex((x) => x.s.alive);
+  if (alive >= 0 && registerLive && states.every((x) => x.s.alive && x.s.attempt === states[0]!.s.attempt)) throw new LiveRun(states[0]!.s.attempt);
   if (alive >= 0)
     throw new Refused(
       `${runId} runs on rank ${alive} (attempt ${states[alive]!.s.attempt}): a run on many boxes is alive while any node runs it; nothing was started on any node`,

@@ -111,6 +111,15 @@ describe('a run on two boxes', () => {
     expect(again.code).toBe(1);
     expect(again.text).toMatch(/ddp-1 runs on rank 0 \(attempt 1\).*nothing was started on any node/);
     expect([attempts(a, 'ddp-1'), attempts(b, 'ddp-1')]).toEqual([1, 1]);
+    // A registration lost (deleted, or never written by a read-only token) is mended by launching again: every
+    // node runs attempt 1, so nothing starts and the live run is registered with both nodes.
+    const marker = '<!-- tether:registration ddp-1 -->';
+    for (const [id, c] of gh.comments) if (c.body.includes(marker)) gh.comments.delete(id);
+    const mend = await start('ddp-1', { 'report-to': at, env: 'TOTAL_STEPS=40\nSTEP_S=0.2\nSAVE_EVERY=4' }, store);
+    expect(mend.code, mend.text).toBe(0);
+    expect(mend.r.outputs['result']).toBe('registered');
+    expect([attempts(a, 'ddp-1'), attempts(b, 'ddp-1')]).toEqual([1, 1]);
+    expect([...gh.comments.values()].filter((c) => c.body.includes(marker))).toHaveLength(1);
 
     await waitFor('both nodes to finish', () => [a, b].every((x) => existsSync(join(runDir(x, 'ddp-1'), 'DONE'))), 90_000);
     const log0 = readFileSync(join(runDir(a, 'ddp-1'), 'attempts', '1', 'log'), 'utf8');

@@ -452,7 +452,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-CF74UHKS.js"),
+      () => import("./phase-AJV4LV3M.js"),
       (m) => m.auditPhase
     )
   },
@@ -469,7 +469,7 @@ var PHASES = {
     // --from-provision fills the connection from provision's signed file first (src/launch/from-provision.ts).
     parse: (inputs, env) => parseLaunchPhase(withProvision(inputs, env), env),
     run: lazy(
-      () => import("./phase-CF74UHKS.js"),
+      () => import("./phase-AJV4LV3M.js"),
       (m) => m.launchPhase
     )
   },
@@ -590,7 +590,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseRecover,
     run: lazy(
-      () => import("./phase-RXS67B5V.js"),
+      () => import("./phase-A2N5BO5C.js"),
       (m) => m.recoverPhase
     )
   }

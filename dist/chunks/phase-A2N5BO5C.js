@@ -22,7 +22,7 @@ import {
 import {
   launchPhase,
   packRelease
-} from "./chunk-UOUA6ZUL.js";
+} from "./chunk-UZGKT4T5.js";
 import "./chunk-ZFPQ7UQN.js";
 import "./chunk-RYUDDKPE.js";
 import {

@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   auditPhase,
   launchPhase
-} from "./chunk-UOUA6ZUL.js";
+} from "./chunk-UZGKT4T5.js";
 import "./chunk-ZFPQ7UQN.js";
 import "./chunk-RYUDDKPE.js";
 import "./chunk-6HNMC4MM.js";

@@ -588,6 +588,13 @@ async function reaches(session, addr, port, secs) {
 var NODE_CLOCK_SKEW_MS = 2e3;
 var LISTEN_S = 10;
 var KNOCK_S = 8;
+var LiveRun = class extends Error {
+  constructor(attempt) {
+    super(`every node runs attempt ${attempt}`);
+    this.attempt = attempt;
+  }
+  attempt;
+};
 var Refused = class extends Error {
   constructor(message, exit, result) {
     super(message);
@@ -607,43 +614,17 @@ async function launchNodes(phaseCfg, ctx, o) {
     let floor;
     let masterAddr;
     try {
-      floor = await checkStates(nodes, cfg.runId, cfg.resume, o.auditCfg?.interpreter ?? phaseCfg.audit.interpreter);
+      floor = await checkStates(nodes, cfg.runId, cfg.resume, o.auditCfg?.interpreter ?? phaseCfg.audit.interpreter, !!o.store?.register);
       if (o.auditCfg) await auditAll(nodes, o.auditCfg, reporter);
       masterAddr = m.masterAddr ?? await defaultMasterAddr(nodes);
       await rendezvous(nodes, masterAddr, m.masterPort, o.auditCfg?.interpreter ?? phaseCfg.audit.interpreter);
     } catch (err) {
+      if (err instanceof LiveRun) return await registerLive(phaseCfg, ctx, o, nodes, err.attempt, cred);
       if (!(err instanceof Refused)) throw err;
-      reporter.output("result", err.result);
-      reporter.output("run-id", cfg.runId);
-      reporter.summary(`### \u26D4 tether launch of ${code(cfg.runId)} on ${nodes.length} nodes: nothing started
-
-${inert(err.message)}`);
-      reporter.error(`launch ${err.result}: ${err.message}`);
-      return err.exit;
+      return refusedAll(reporter, cfg.runId, nodes.length, err);
     }
     reporter.info(`launch: ${nodes.length} nodes, rank 0 at ${masterAddr}:${m.masterPort}; starting attempt ${floor + 1} on each`);
-    const outcomes = await Promise.all(
-      nodes.map(async (n) => {
-        try {
-          return await launch(
-            {
-              ...cfg,
-              runRoot: n.runRoot,
-              workdir: n.workdir,
-              attemptFloor: floor,
-              node: { rank: n.rank, nnodes: nodes.length, masterAddr, masterPort: m.masterPort },
-              ...n.instanceId ? { instanceId: n.instanceId } : {}
-            },
-            [...cfg.env, ...phaseCfg.secrets, ...nodeEnv(n.rank, nodes.length, masterAddr, m.masterPort)],
-            void 0,
-            { session: n.session, now: () => /* @__PURE__ */ new Date(), log: (l) => reporter.info(`rank ${n.rank}: ${l}`) },
-            o.release
-          );
-        } catch (err) {
-          return { error: err.message };
-        }
-      })
-    );
+    const outcomes = await launchEach(phaseCfg, nodes, floor, masterAddr, o.release, reporter);
     const bad = outcomes.map((x, rank) => ({ x, rank })).filter(({ x }) => "error" in x || x.result !== "started");
     if (bad.length) return await undoPartial(nodes, outcomes, bad, cfg.runId, reporter);
     return await reportStarted(phaseCfg, ctx, o, nodes, outcomes, masterAddr, cred);
@@ -651,12 +632,61 @@ ${inert(err.message)}`);
     for (const n of nodes) n.session.close();
   }
 }
-async function reportStarted(phaseCfg, ctx, o, nodes, started, masterAddr, cred) {
+function launchEach(phaseCfg, nodes, floor, masterAddr, release, reporter) {
+  const cfg = phaseCfg.launch;
+  const m = phaseCfg.nodes;
+  return Promise.all(
+    nodes.map(async (n) => {
+      try {
+        return await launch(
+          {
+            ...cfg,
+            runRoot: n.runRoot,
+            workdir: n.workdir,
+            attemptFloor: floor,
+            node: { rank: n.rank, nnodes: nodes.length, masterAddr, masterPort: m.masterPort },
+            ...n.instanceId ? { instanceId: n.instanceId } : {}
+          },
+          [...cfg.env, ...phaseCfg.secrets, ...nodeEnv(n.rank, nodes.length, masterAddr, m.masterPort)],
+          void 0,
+          { session: n.session, now: () => /* @__PURE__ */ new Date(), log: (l) => reporter.info(`rank ${n.rank}: ${l}`) },
+          release
+        );
+      } catch (err) {
+        return { error: err.message };
+      }
+    })
+  );
+}
+function refusedAll(reporter, runId, count, err) {
+  reporter.output("result", err.result);
+  reporter.output("run-id", runId);
+  reporter.summary(`### \u26D4 tether launch of ${code(runId)} on ${count} nodes: nothing started
+
+${inert(err.message)}`);
+  reporter.error(`launch ${err.result}: ${err.message}`);
+  return err.exit;
+}
+async function registerLive(phaseCfg, ctx, o, nodes, attempt, cred) {
+  const { reporter } = ctx;
+  const m = phaseCfg.nodes;
+  const masterAddr = m.masterAddr ?? await defaultMasterAddr(nodes);
+  const outcomes = await launchEach(phaseCfg, nodes, attempt, masterAddr, o.release, reporter);
+  const other = outcomes.findIndex((x) => "error" in x || x.result !== "refused" || x.refusal !== "alive");
+  if (other >= 0) {
+    const x = outcomes[other];
+    const why = "error" in x ? x.error : x.result === "started" ? "it started (it should not have)" : x.message;
+    return refusedAll(reporter, phaseCfg.launch.runId, nodes.length, new Refused(`rank ${other}: ${why}; nothing was started on any node`, 1, "refused"));
+  }
+  reporter.info(`launch: every node runs attempt ${attempt}; nothing was started, the running run is registered for the patrol`);
+  return await reportStarted(phaseCfg, ctx, o, nodes, outcomes, masterAddr, cred, "registered");
+}
+async function reportStarted(phaseCfg, ctx, o, nodes, started, masterAddr, cred, how = "started") {
   const { reporter } = ctx;
   const cfg = phaseCfg.launch;
   const m = phaseCfg.nodes;
   const r0 = started[0];
-  reporter.output("result", "started");
+  reporter.output("result", how);
   reporter.output("run-id", cfg.runId);
   reporter.output("attempt", String(r0.attempt));
   reporter.output("handle", r0.handle);
@@ -672,7 +702,7 @@ async function reportStarted(phaseCfg, ctx, o, nodes, started, masterAddr, cred)
   }));
   reporter.output("nodes", JSON.stringify(table));
   reporter.summary(
-    `### \u2705 tether launch \u2014 ${code(cfg.runId)} on ${nodes.length} nodes: started
+    `### \u2705 tether launch \u2014 ${code(cfg.runId)} on ${nodes.length} nodes: ${how === "started" ? "started" : "already running, registered (nothing started)"}
 
 attempt ${r0.attempt}; rank 0 at ${code(`${masterAddr}:${m.masterPort}`)}
 
@@ -740,7 +770,7 @@ async function openAll(m, phaseCfg, cred, reporter) {
     instanceId: m.nodes[rank].instanceId ?? null
   }));
 }
-async function checkStates(nodes, runId, resume, interp) {
+async function checkStates(nodes, runId, resume, interp, registerLive2) {
   const states = await Promise.all(
     nodes.map(async (n) => {
       const t0 = Date.now();
@@ -750,6 +780,7 @@ async function checkStates(nodes, runId, resume, interp) {
     })
   );
   const alive = states.findIndex((x) => x.s.alive);
+  if (alive >= 0 && registerLive2 && states.every((x) => x.s.alive && x.s.attempt === states[0].s.attempt)) throw new LiveRun(states[0].s.attempt);
   if (alive >= 0)
     throw new Refused(
       `${runId} runs on rank ${alive} (attempt ${states[alive].s.attempt}): a run on many boxes is alive while any node runs it; nothing was started on any node`,
