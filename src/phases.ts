@@ -317,6 +317,7 @@ function chatopsDeps(cfg: ChatOpsPhaseConfig, ctx: PhaseContext): ChatOpsDeps {
             provider: e.provider ?? null,
             instanceId: e.instanceId ?? null,
             jump: e.jump ?? null,
+            nodes: e.nodes ?? null,
           }
         : null;
     },

@@ -8992,7 +8992,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve10, reject) => {
+        return new Promise(async (resolve11, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -9004,7 +9004,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve10();
+          resolve11();
         });
       })(),
       NullCipher,
@@ -10262,7 +10262,7 @@ var require_agent = __commonJS({
     "use strict";
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve10 } = __require("path");
+    var { resolve: resolve11 } = __require("path");
     var { readFile: readFile2 } = __require("fs");
     var { execFile, spawn: spawn5 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
@@ -10398,7 +10398,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve10(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve11(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -23458,7 +23458,7 @@ function commandProvider(ctx, command3, env, timeoutMs) {
       return done ? { state: ctx.verb === "park" ? "stopped" : "gone", detail: "teardown-command exited 0" } : { state: "running", detail: "teardown-command not run yet" };
     },
     request(verb) {
-      return new Promise((resolve10, reject) => {
+      return new Promise((resolve11, reject) => {
         const child = spawn("bash", ["-c", command3], {
           env: { ...env, TETHER_INSTANCE_ID: ctx.instanceId, TETHER_RUN_ID: ctx.runId, TETHER_VERB: verb },
           stdio: ["ignore", "pipe", "pipe"],
@@ -23482,7 +23482,7 @@ function commandProvider(ctx, command3, env, timeoutMs) {
           clearTimeout(timer);
           if (code2 === 0) {
             done = true;
-            resolve10();
+            resolve11();
           } else
             reject(
               new ProviderError(
@@ -27408,7 +27408,7 @@ async function connectOnce(cfg, cred, tuning) {
   return makeSession(inner.client, inner.seen, inner.seenKey, jump.seenKey);
 }
 function forward(jump, cfg, j) {
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve11, reject) => {
     const timer = setTimeout(() => {
       jump.end();
       reject(
@@ -27417,7 +27417,7 @@ function forward(jump, cfg, j) {
     }, cfg.connectTimeoutMs);
     jump.forwardOut("127.0.0.1", 0, cfg.host, cfg.port, (err, stream) => {
       clearTimeout(timer);
-      if (!err) return resolve10(stream);
+      if (!err) return resolve11(stream);
       const msg = err.message;
       const kind = /refused/i.test(msg) ? "connection_refused" : /timed out|no route|unreachable/i.test(msg) ? "unreachable" : "network";
       reject(new TransportError(kind, `jump host ${j.host}:${j.port} could not open a channel to ${cfg.host}:${cfg.port}: ${msg}`));
@@ -27425,7 +27425,7 @@ function forward(jump, cfg, j) {
   });
 }
 function handshake(hop, cfg, cred, tuning) {
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve11, reject) => {
     const client = new import_ssh23.default.Client();
     let seen = "";
     let seenKey = Buffer.alloc(0);
@@ -27453,7 +27453,7 @@ function handshake(hop, cfg, cred, tuning) {
       clearTimeout(hardStop);
       if (settled) return;
       settled = true;
-      resolve10({ client, seen, seenKey });
+      resolve11({ client, seen, seenKey });
     });
     try {
       client.connect({
@@ -27546,7 +27546,7 @@ function streamLines(client, lostNow, command3, stdin, onLine, maxLine) {
 }
 function execBounded(client, lostNow, command3, opts) {
   const lost = lostNow();
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve11, reject) => {
     if (lost) return reject(lost);
     const max = opts.maxOutput ?? 8 * 1024 * 1024;
     const out = [];
@@ -27590,7 +27590,7 @@ function execBounded(client, lostNow, command3, opts) {
       stream.on(
         "close",
         (code2, signal) => finish(
-          () => resolve10({
+          () => resolve11({
             code: code2 ?? null,
             signal: signal ?? null,
             stdout: Buffer.concat(out).toString("utf8"),
@@ -28204,8 +28204,11 @@ function parseTeardown(inputs, env) {
   const verifiedArtifact = (inputs["verified-artifact"] ?? "").trim() || void 0;
   if (verifiedPath && verifiedArtifact) throw new InputError("verified-path", "give either 'verified-path' or 'verified-artifact', not both");
   plainPath("verified-path", verifiedPath);
-  if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact))
-    throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
+  const artifactNames = !verifiedArtifact ? [] : nodes ? verifiedArtifact.split(/\s+/).filter(Boolean) : [verifiedArtifact];
+  for (const name of artifactNames)
+    if (!/^[A-Za-z0-9._-]{1,200}$/.test(name)) throw new InputError("verified-artifact", `${show(name)} is not an artifact name`);
+  if (nodes && artifactNames.length > nodes.length)
+    throw new InputError("verified-artifact", `lists ${artifactNames.length} records artifacts, more than the ${nodes.length} nodes`);
   const allowParkUnverified = bool2("allow-park-unverified", inputs["allow-park-unverified"], false);
   const recordMayProve = verb === "destroy" && !!(inputs["report-to"] ?? "").trim();
   if (!verifiedPath && !verifiedArtifact && !FACTS[provider].scheduler && !(verb === "park" && allowParkUnverified) && !recordMayProve) {
@@ -28258,14 +28261,12 @@ function teardownNodes(inputs, env, provider, runRoot) {
   };
   if (FACTS[provider].scheduler) not("provider", `a ${provider} job on many nodes is the scheduler's: cancel it with host`);
   if ((inputs["instance-id"] ?? "").trim()) not("instance-id", "put each node's instance-id= on its line");
-  if ((inputs["verified-artifact"] ?? "").trim())
-    not("verified-artifact", "give verified-path: the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json");
   if (bool2("allow-park-unverified", inputs["allow-park-unverified"], false))
     not("allow-park-unverified", "every node's files are proven or shown to be none");
-  if (!(inputs["verified-path"] ?? "").trim())
+  if (!(inputs["verified-path"] ?? "").trim() && !(inputs["verified-artifact"] ?? "").trim())
     throw new InputError(
       "verified-path",
-      "is required with nodes: the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json for each node it read"
+      "is required with nodes: the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json for each node it read; or verified-artifact: collect's list of the nodes' records artifacts"
     );
   const conns = nodeConnections(inputs, env, { nodes: lines });
   const seen = /* @__PURE__ */ new Map();
@@ -39657,14 +39658,22 @@ var init_policy = __esm({
 // src/record/dispatch.ts
 function dispatchInputs(runId2, requestedBy, where3) {
   const inputs = { "run-id": runId2, "requested-by": requestedBy };
+  if (where3?.nodes?.length) {
+    inputs["nodes"] = where3.nodes.map(nodeLine).join("\n");
+    if (where3.jump) Object.assign(inputs, { "jump-host": where3.jump.address, "jump-host-key-fingerprint": where3.jump.hostKeyFingerprint });
+    if (where3.provider) inputs["provider"] = where3.provider;
+    return inputs;
+  }
   if (where3) Object.assign(inputs, { host: where3.host, port: String(where3.port), "host-key-fingerprint": where3.hostKeyFingerprint });
   if (where3?.jump) Object.assign(inputs, { "jump-host": where3.jump.address, "jump-host-key-fingerprint": where3.jump.hostKeyFingerprint });
   if (where3?.provider && where3.instanceId) Object.assign(inputs, { provider: where3.provider, "instance-id": where3.instanceId });
   return inputs;
 }
+var nodeLine;
 var init_dispatch = __esm({
   "src/record/dispatch.ts"() {
     "use strict";
+    nodeLine = (n) => `${n.user}@${n.host.includes(":") ? `[${n.host}]` : n.host}:${n.port} ${n.hostKeyFingerprint}${n.instanceId ? ` instance-id=${n.instanceId}` : ""} run-root=${n.runRoot}`;
   }
 });
 
@@ -41859,11 +41868,11 @@ async function inflateStream(src, e, start, each, chunk) {
     crc = crc32(b, crc);
     each?.(b);
   });
-  const done = new Promise((resolve10) => {
-    inf.on("end", () => resolve10());
+  const done = new Promise((resolve11) => {
+    inf.on("end", () => resolve11());
     inf.on("error", (err) => {
       problem ??= `${e.name}: deflate data is damaged (${err.message})`;
-      resolve10();
+      resolve11();
     });
   });
   for (let pos = 0; pos < e.compressedSize && !problem; pos += chunk) {
@@ -42909,7 +42918,7 @@ var init_collect2 = __esm({
 // src/verify/trusted-load.ts
 import { spawn as spawn4 } from "node:child_process";
 function trustedLoad(command3, file, home, timeoutMs = 6e5) {
-  return new Promise((resolve10) => {
+  return new Promise((resolve11) => {
     const child = spawn4("bash", ["-c", `${command3} "$1"`, "tether-load", file], {
       env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" },
       stdio: ["ignore", "pipe", "pipe"]
@@ -42921,11 +42930,11 @@ function trustedLoad(command3, file, home, timeoutMs = 6e5) {
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("error", (err) => {
       clearTimeout(timer);
-      resolve10(`trusted-load-command could not start: ${err.message}`);
+      resolve11(`trusted-load-command could not start: ${err.message}`);
     });
     child.on("close", (code2, signal) => {
       clearTimeout(timer);
-      resolve10(code2 === 0 ? null : `trusted-load-command failed (exit ${code2 ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
+      resolve11(code2 === 0 ? null : `trusted-load-command failed (exit ${code2 ?? signal}): ${out.trim().split("\n").pop() ?? ""}`);
     });
   });
 }
@@ -43297,6 +43306,8 @@ function writeOutputs(reporter, root, done, all) {
   reporter.output("dest", root);
   reporter.output("manifest-sha256", "");
   reporter.output("files-sha256", "");
+  const records = done.filter((d) => !d.empty).map((d) => d.outputs["verified-artifact"] ?? "");
+  reporter.output("verified-artifact", all && records.every(Boolean) ? records.join("\n") : "");
   reporter.output(
     "nodes-collected",
     JSON.stringify(
@@ -43942,18 +43953,70 @@ var init_look_box = __esm({
 });
 
 // src/teardown/nodes.ts
-import { existsSync as existsSync6, statSync as statSync8 } from "node:fs";
-import { join as join8 } from "node:path";
+import { existsSync as existsSync6, mkdtempSync as mkdtempSync3, rmSync as rmSync5, statSync as statSync8 } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join8, resolve as resolve6 } from "node:path";
+async function proofsOf(cfg, workspace, tmp, fetchArtifact) {
+  const out = /* @__PURE__ */ new Map();
+  if (cfg.verifiedPath) {
+    const root = resolve6(workspace, cfg.verifiedPath);
+    if (!existsSync6(root) || !statSync8(root).isDirectory())
+      throw new InputError(
+        "verified-path",
+        `${root} is not a folder: with nodes it is the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json`
+      );
+    for (const n of cfg.nodes) {
+      const files = proofFilesAt(rankProof(root, n.rank)) ?? (n.rank === 0 ? proofFilesAt(root) : null);
+      if (files) out.set(n.rank, files);
+    }
+    return out;
+  }
+  if (!fetchArtifact) throw new InputError("verified-artifact", "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
+  const names2 = (cfg.verifiedArtifact ?? "").split(/\s+/).filter(Boolean);
+  for (const [i, name] of names2.entries()) {
+    const dir = join8(tmp, String(i));
+    try {
+      await fetchArtifact(name, dir);
+    } catch (err) {
+      return `the proof artifact ${name} could not be downloaded: ${err.message.split("\n")[0]}`;
+    }
+    const files = proofFilesAt(join8(dir, "VERIFIED.json"));
+    if (!files) return `the artifact ${name} holds no VERIFIED.json`;
+    let box;
+    try {
+      box = readVerified(files.verifiedText, cfg.runId).box;
+    } catch (err) {
+      return `the artifact ${name}: ${err.message}`;
+    }
+    const node = cfg.nodes.find((n) => box && n.connection.host === box.host && n.connection.port === box.port);
+    if (!node) return `the artifact ${name} proves ${box ? `the box at ${box.host}:${box.port}` : "no box"}, which is no node of run ${cfg.runId}`;
+    if (out.has(node.rank)) return `two proof artifacts are for rank ${node.rank}; give each node's once`;
+    out.set(node.rank, files);
+  }
+  return out;
+}
 async function teardownNodes2(cfg, ctx, deps, finish) {
   const { reporter, env } = ctx;
-  const root = join8(ctx.ports.workspace, cfg.verifiedPath ?? "");
-  if (!existsSync6(root) || !statSync8(root).isDirectory())
-    throw new InputError(
-      "verified-path",
-      `${root} is not a folder: with nodes it is the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json`
-    );
   const ids = cfg.nodes.map((n) => n.instanceId);
-  const gates = await Promise.all(cfg.nodes.map((n) => gateNode(cfg, n, root, reporter, deps.now)));
+  const tmp = mkdtempSync3(join8(tmpdir3(), "tether-proofs-"));
+  let gates;
+  try {
+    const proofs = await proofsOf(cfg, ctx.ports.workspace, tmp, deps.fetchArtifact);
+    if (typeof proofs === "string") {
+      const reason2 = `nothing was asked of ${cfg.provider} for any of the ${ids.length} nodes: ${proofs}`;
+      const card2 = renderNodesCard({
+        provider: cfg.provider,
+        verb: cfg.verb,
+        runId: cfg.runId,
+        nodes: cfg.nodes.map((n) => ({ rank: n.rank, instanceId: n.instanceId, verified: null, run: { state: null, source: "the box was not looked at" } })),
+        now: deps.now()
+      });
+      return finish("refused", reason2, 1, { kind: "refused", runId: cfg.runId, reason: reason2, notes: [], card: card2 });
+    }
+    gates = await Promise.all(cfg.nodes.map((n) => gateNode(cfg, n, proofs.get(n.rank) ?? null, reporter, deps.now)));
+  } finally {
+    rmSync5(tmp, { recursive: true, force: true });
+  }
   const card = renderNodesCard({ provider: cfg.provider, verb: cfg.verb, runId: cfg.runId, nodes: gates.map((g) => g.card), now: deps.now() });
   const notes = gates.flatMap((g) => g.notes.map((n) => `rank ${g.rank}: ${n}`));
   const refusals = gates.flatMap((g) => g.ok ? [] : [`rank ${g.rank} (${g.card.instanceId}): ${g.reason}`]);
@@ -44010,8 +44073,7 @@ function nodeReporter(base, rank2) {
     error: (l) => base.error(`rank ${rank2}: ${l}`)
   };
 }
-async function gateNode(cfg, n, root, reporter, now) {
-  const files = proofFilesAt(rankProof(root, n.rank)) ?? (n.rank === 0 ? proofFilesAt(root) : null);
+async function gateNode(cfg, n, files, reporter, now) {
   const refuse2 = (reason, run2, verified2, notes2 = []) => ({
     rank: n.rank,
     ok: false,
@@ -44078,6 +44140,7 @@ var rankProof;
 var init_nodes6 = __esm({
   "src/teardown/nodes.ts"() {
     "use strict";
+    init_verified();
     init_errors();
     init_manifest2();
     init_probe();
@@ -44100,9 +44163,9 @@ var phase_exports4 = {};
 __export(phase_exports4, {
   teardownPhase: () => teardownPhase
 });
-import { mkdtempSync as mkdtempSync3, rmSync as rmSync5 } from "node:fs";
-import { tmpdir as tmpdir3 } from "node:os";
-import { join as join9, resolve as resolve6 } from "node:path";
+import { mkdtempSync as mkdtempSync4, rmSync as rmSync6 } from "node:fs";
+import { tmpdir as tmpdir4 } from "node:os";
+import { join as join9, resolve as resolve7 } from "node:path";
 function depsOf(cfg, ctx, opts) {
   const { ports, reporter } = ctx;
   const spec = cfg.store;
@@ -44116,17 +44179,17 @@ function depsOf(cfg, ctx, opts) {
 }
 async function loadProof(cfg, workspace, fetchArtifact) {
   if (cfg.verifiedPath) {
-    return proofFilesAt(resolve6(workspace, cfg.verifiedPath));
+    return proofFilesAt(resolve7(workspace, cfg.verifiedPath));
   }
   if (!cfg.verifiedArtifact || !fetchArtifact) return null;
-  const dir = mkdtempSync3(join9(tmpdir3(), "tether-proof-"));
+  const dir = mkdtempSync4(join9(tmpdir4(), "tether-proof-"));
   try {
     await fetchArtifact(cfg.verifiedArtifact, dir);
     return proofFilesAt(join9(dir, "VERIFIED.json"));
   } catch (err) {
     return `the proof artifact ${cfg.verifiedArtifact} could not be downloaded: ${err.message.split("\n")[0]}`;
   } finally {
-    rmSync5(dir, { recursive: true, force: true });
+    rmSync6(dir, { recursive: true, force: true });
   }
 }
 function jobsFromRegistration(runId2, body, cred) {
@@ -44185,7 +44248,12 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
     return teardownNodes2(
       { ...cfg, nodes: cfg.nodes },
       phaseCtx,
-      { now, ...deps.pollMs ? { pollMs: deps.pollMs } : {}, ...deps.afterTeardown ? { afterTeardown: deps.afterTeardown } : {} },
+      {
+        now,
+        ...deps.pollMs ? { pollMs: deps.pollMs } : {},
+        ...deps.afterTeardown ? { afterTeardown: deps.afterTeardown } : {},
+        ...deps.fetchArtifact ? { fetchArtifact: deps.fetchArtifact } : {}
+      },
       finish
     );
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);
@@ -44617,7 +44685,7 @@ var phase_exports7 = {};
 __export(phase_exports7, {
   stopPhase: () => stopPhase
 });
-import { resolve as resolve7 } from "node:path";
+import { resolve as resolve8 } from "node:path";
 async function stopPhase(cfg, ctx) {
   const { reporter, ports, env } = ctx;
   const refuse2 = (why) => {
@@ -44633,7 +44701,7 @@ ${inert(why)}`);
     return refuse2(
       `in a workflow, stop needs confirm: "stop ${cfg.runId}", typed by the person who dispatches it (run it behind an environment with reviewers)`
     );
-  const gate2 = checkProof(cfg.runId, "park", proofFilesAt(resolve7(ports.workspace, cfg.verifiedPath)), false);
+  const gate2 = checkProof(cfg.runId, "park", proofFilesAt(resolve8(ports.workspace, cfg.verifiedPath)), false);
   if (!gate2.ok) return refuse2(gate2.reason);
   const v = gate2.proof.verified;
   const b = v.box;
@@ -45332,7 +45400,7 @@ __export(phase_exports9, {
   recoverPhase: () => recoverPhase
 });
 import { existsSync as existsSync7, readFileSync as readFileSync7 } from "node:fs";
-import { join as join11, resolve as resolve8 } from "node:path";
+import { join as join11, resolve as resolve9 } from "node:path";
 async function recoverPhase(cfg, ctx, tuning = {}) {
   const { reporter } = ctx;
   const t0 = Date.now();
@@ -45408,7 +45476,7 @@ async function planRecovery(cfg, ctx, sleep, { reg, terms }) {
     },
     env
   );
-  const restore = restoreSet(resolve8(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId, terms);
+  const restore = restoreSet(resolve9(ports.workspace, cfg.syncDest, cfg.runId), cfg.runId, terms);
   return {
     reg,
     said: `${reg.provider} says it preempted instance ${reg.instanceId} (${word2.preempted}; read twice), now ${word2.phase}`,
@@ -45663,9 +45731,9 @@ var init_phase9 = __esm({
 });
 
 // src/sync/paths.ts
-import { join as join12, resolve as resolve9 } from "node:path";
+import { join as join12, resolve as resolve10 } from "node:path";
 function runSyncDir(cfg, workspace, runId2) {
-  return join12(resolve9(workspace, cfg.dest), runId2);
+  return join12(resolve10(workspace, cfg.dest), runId2);
 }
 var init_paths = __esm({
   "src/sync/paths.ts"() {
@@ -45835,7 +45903,7 @@ var init_budget2 = __esm({
 });
 
 // src/sync/phase.ts
-import { existsSync as existsSync8, mkdirSync as mkdirSync4, readdirSync as readdirSync3, readFileSync as readFileSync8, renameSync as renameSync3, rmdirSync, rmSync as rmSync6, statfsSync, writeFileSync as writeFileSync6 } from "node:fs";
+import { existsSync as existsSync8, mkdirSync as mkdirSync4, readdirSync as readdirSync3, readFileSync as readFileSync8, renameSync as renameSync3, rmdirSync, rmSync as rmSync7, statfsSync, writeFileSync as writeFileSync6 } from "node:fs";
 import { dirname as dirname3, join as join13 } from "node:path";
 function freeBytes(dir) {
   try {
@@ -45881,7 +45949,7 @@ function dropStale(dir, listed) {
   const staging = join13(dir, STAGING);
   if (!existsSync8(staging)) return;
   const wanted = new Set(listed.map(stagingDir));
-  for (const v of readdirSync3(staging)) if (!wanted.has(v)) rmSync6(join13(staging, v), { recursive: true, force: true });
+  for (const v of readdirSync3(staging)) if (!wanted.has(v)) rmSync7(join13(staging, v), { recursive: true, force: true });
 }
 async function syncHost(host2, cfg, workspace, warn, budget = diskBudget(freeBytes(dirname3(runSyncDir(cfg, workspace, host2.runs[0]?.runId ?? "x"))), RUNNER_RESERVE)) {
   const out = /* @__PURE__ */ new Map();
@@ -45978,7 +46046,7 @@ async function syncOne(r, listing, dir, record, cfg, target, budget, warn) {
       },
       discard: (f, v, isStaged) => {
         const p = join13(dir, isStaged ? STAGING : "", v, f.path);
-        rmSync6(p, { force: true });
+        rmSync7(p, { force: true });
         pruneEmpty(dirname3(p), dir);
       },
       now: () => /* @__PURE__ */ new Date()
@@ -46414,12 +46482,12 @@ __export(auto_exports, {
   afterVerifiedStep: () => afterVerifiedStep,
   approvalOf: () => approvalOf
 });
-import { mkdtempSync as mkdtempSync4, readFileSync as readFileSync9, rmSync as rmSync7, statSync as statSync9 } from "node:fs";
-import { tmpdir as tmpdir4 } from "node:os";
+import { mkdtempSync as mkdtempSync5, readFileSync as readFileSync9, rmSync as rmSync8, statSync as statSync9 } from "node:fs";
+import { tmpdir as tmpdir5 } from "node:os";
 import { join as join15 } from "node:path";
 async function proofOf(actions, runId2, collectRun) {
   if (!actions) return "reading the collect run\u2019s proof needs the GitHub API and a token (github-token)";
-  const dir = mkdtempSync4(join15(tmpdir4(), "tether-auto-proof-"));
+  const dir = mkdtempSync5(join15(tmpdir5(), "tether-auto-proof-"));
   try {
     const got = await actions.downloadRunArtifact(collectRun, new RegExp(`^tether-${escapeRe(runId2)}-[0-9a-f]{12}-records$`), dir, PROOF_MAX);
     if (!got) return null;
@@ -46429,7 +46497,7 @@ async function proofOf(actions, runId2, collectRun) {
   } catch (err) {
     return `the proof of collect run ${collectRun} could not be read (${err.message.split("\n")[0].slice(0, 300)}); tried again next tick`;
   } finally {
-    rmSync7(dir, { recursive: true, force: true });
+    rmSync8(dir, { recursive: true, force: true });
   }
 }
 async function approvalOf(actions, p) {
@@ -46618,7 +46686,8 @@ function chatopsDeps(cfg, ctx) {
         hostKeyFingerprint: e.hostKeyFingerprint,
         provider: e.provider ?? null,
         instanceId: e.instanceId ?? null,
-        jump: e.jump ?? null
+        jump: e.jump ?? null,
+        nodes: e.nodes ?? null
       } : null;
     },
     status: async (runIds) => {
@@ -46859,7 +46928,7 @@ var TEXTS2;
 var init_bundled_text = __esm({
   "src/cli/bundled-text.ts"() {
     "use strict";
-    TEXTS2 = { "examples/workflows/chatops.yml": "# /tether commands in pull request and issue comments. Copy to .github/workflows/.\n#   /tether status [run-id \u2026]              a patrol tick now; the status comment is updated\n#   /tether collect <run-id>               dispatches collect-teardown.yml (collect, then the approved teardown)\n#   /tether resume <run-id>                dispatches launch.yml with resume: true\n#   /tether teardown <run-id> [park|destroy]\n#   /tether help\n# Only a newly posted comment by a person whose repository role (as the API reports it) is at least\n# `min-permission` is a command (collect, resume and teardown need write whatever it says); a collaborator\n# below that gets a \u{1F44E} and one line saying why, strangers, bots and edits are filtered out before any runner. The dispatched\n# workflows get `run-id`, `requested-by` and, for a registered run, `host`, `port` and\n# `host-key-fingerprint` from its signed registration; they keep every gate of their own (the\n# `tether-teardown` environment approval, the VERIFIED.json proof).\nname: tether chatops\n\non:\n  issue_comment:\n    types: [created]   # an edited comment is never a command, and is not answered\n\npermissions:\n  contents: read\n  issues: write          # reactions and replies, the status comment\n  pull-requests: write   # the same on pull requests\n  actions: write         # workflow_dispatch of collect, resume and teardown\n\n# One group per comment: no later comment (anyone's) can cancel or queue behind a maintainer's command.\nconcurrency:\n  group: tether-chatops-${{ github.event.comment.id }}\n  cancel-in-progress: false\n\njobs:\n  chatops:\n    # Cheap filters on the event before the self-hosted runner is taken: a command by a person who is an owner,\n    # member or collaborator (the action checks the role through the API again; a stranger's comment, a bot's\n    # or an edit never reaches the runner, so it is never answered either).\n    if: >-\n      startsWith(github.event.comment.body, '/tether') &&\n      github.event.action == 'created' &&\n      github.event.comment.user.type == 'User' &&\n      contains(fromJSON('[\"OWNER\", \"MEMBER\", \"COLLABORATOR\"]'), github.event.comment.author_association)\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 15\n    steps:\n      - uses: tether-dev/tether/actions/chatops@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          report-to: tracking-issue\n          min-permission: write\n          collect-workflow: collect-teardown.yml\n          teardown-workflow: collect-teardown.yml\n          resume-workflow: launch.yml\n", "examples/workflows/collect-teardown.yml": '# Collect a finished run\'s checkpoints onto the self-hosted runner (verified, uploaded as artifacts),\n# then tear the instance down \u2014 only after a person approves the `tether-teardown` environment.\n#\n# Setup (once): Settings \u2192 Environments \u2192 New environment "tether-teardown" \u2192 Required reviewers.\n# Private repositories on plans without required reviewers: set `approval: confirm` below and type\n# "destroy <instance-id>" into the `confirm` input when you dispatch (see README, "Teardown").\nname: tether collect + teardown\n\non:\n  workflow_dispatch:\n    inputs:\n      run-id:\n        description: "Run id to collect and tear down"\n        required: true\n      host:\n        description: "Box address"\n        required: true\n      port:\n        description: "SSH port"\n        default: "22"\n      host-key-fingerprint:\n        description: "SHA256:\u2026 of the box\'s host key: the one launch pinned (its registration comment shows it)"\n        required: true\n      provider:\n        description: "Where the box is rented (lambda here; /tether collect and teardown pass the registered one)"\n        default: lambda\n      instance-id:\n        description: "The provider\'s id of the box (a Lambda instance id here)"\n        required: true\n      verb:\n        description: "destroy (irreversible; Lambda has no park) or park (stop, where the provider has one: RunPod, vast.ai, EC2)"\n        default: destroy\n      confirm:\n        description: "Only with approval: confirm \u2014 type: <verb> <instance-id>"\n        default: ""\n      requested-by:\n        description: "Who asked (set by /tether collect or /tether teardown in a comment)"\n        default: ""\n\npermissions:\n  contents: read\n  issues: write\n\nconcurrency:\n  group: tether-collect-${{ inputs.run-id }}\n  cancel-in-progress: false\n\njobs:\n  collect:\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 240\n    outputs:\n      verified: ${{ steps.collect.outputs.verified }}\n      verified-artifact: ${{ steps.collect.outputs.verified-artifact }}\n    steps:\n      - id: collect\n        uses: tether-dev/tether/actions/collect@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          dest-dir: /data/tether-checkpoints\n          trusted-load-command: /usr/bin/python3 -c "import torch,sys; torch.load(sys.argv[1], weights_only=True)"\n          artifact: verified\n          retention-days: "14"\n          artifact-budget: 2GB\n          # The teardown card in this job\'s summary is what the approver reads while the approval waits.\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          verb: ${{ inputs.verb }}\n\n  teardown:\n    needs: collect\n    if: needs.collect.outputs.verified == \'true\'\n    runs-on: [self-hosted, tether]\n    environment: tether-teardown\n    timeout-minutes: 30\n    steps:\n      - id: teardown\n        uses: tether-dev/tether/actions/teardown@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          verb: ${{ inputs.verb }}\n          verified-artifact: ${{ needs.collect.outputs.verified-artifact }}\n          api-key: ${{ secrets.PROVIDER_API_KEY }}\n          approval: environment\n          confirm: ${{ inputs.confirm }}\n          dry-run: "false"\n          report-to: tracking-issue\n      - name: Result\n        env:\n          STATE: ${{ steps.teardown.outputs.state }}\n          REASON: ${{ steps.teardown.outputs.reason }}\n        run: \'echo "teardown $STATE: $REASON"\'\n', "examples/workflows/launch.yml": '# Launch a training run on a rented GPU box. Copy to .github/workflows/ and adjust.\n# The SSH key comes from a secret; the new rental\'s host key is a dispatch input, read from a trusted\n# path (never from the network you are about to trust):\n#   on the box, through the provider\'s web or serial console:  ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\n#   or the fingerprint the provider\'s console/API shows for the instance.\n# Launch registers the run in its tracking issue, signed with the SSH key, so the cron patrol finds it\n# without any file edit. Inputs reach scripts only through env:.\nname: tether launch\n\non:\n  workflow_dispatch:\n    inputs:\n      run-id:\n        description: "Run id (A-Z a-z 0-9 . _ -, at most 64); a new id for a new run"\n        required: true\n      host:\n        description: "Box address (providers re-assign it when an instance is re-created)"\n        required: true\n      port:\n        description: "SSH port"\n        default: "22"\n      host-key-fingerprint:\n        description: "The box\'s SSH host key, SHA256:\u2026 (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub in the provider\'s console)"\n        required: true\n      command:\n        description: "Training command, run by bash in the workdir exactly as written; empty with resume: the recorded one"\n        required: false\n      resume:\n        description: "Start the next attempt of a dead run (the same command)"\n        type: boolean\n        default: false\n      provider:\n        description: "Where the box was rented (lambda, runpod, vastai, aws; set by /tether resume from the registration)"\n        default: ""\n      instance-id:\n        description: "The provider\'s instance id (set by /tether resume from the registration)"\n        default: ""\n      requested-by:\n        description: "Who asked (set by /tether resume in a comment)"\n        default: ""\n\npermissions:\n  contents: read\n\nconcurrency:\n  group: tether-launch-${{ inputs.run-id }}\n  cancel-in-progress: false\n\njobs:\n  # A tiny CPU run of this commit on a free runner first: a broken script fails here, before a GPU is rented.\n  smoke:\n    runs-on: ubuntu-latest\n    timeout-minutes: 20\n    # It runs this repository\'s code and installs its requirements: read-only, no token left in the checkout.\n    permissions:\n      contents: read\n    steps:\n      - uses: actions/checkout@v6\n        with:\n          persist-credentials: false\n      - uses: tether-dev/tether/actions/smoke@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          smoke-command: python train.py --config configs/base.yaml --smoke --max-steps 2\n\n  launch:\n    needs: smoke\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 15\n    permissions:\n      contents: read\n      issues: write   # the run\'s tracking issue, where launch registers it for the patrol\n    outputs:\n      result: ${{ steps.launch.outputs.result }}\n    steps:\n      - uses: actions/checkout@v6\n      - id: launch\n        uses: tether-dev/tether/actions/launch@main # pin: replace main with a commit sha (docs/versions.md)\n        env:\n          HF_TOKEN: ${{ secrets.HF_TOKEN }}\n          WANDB_API_KEY: ${{ secrets.WANDB_API_KEY }}\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          command: ${{ inputs.command }}\n          workdir: ~/code\n          backend: tmux\n          secrets: HF_TOKEN WANDB_API_KEY\n          env: |\n            WANDB_PROJECT=my-project\n          checkpoints: |\n            checkpoints/*.pt\n          expected-duration: 12h\n          min-free-gb: "50"\n          checkpoint-budget-gb: "20"\n          resume: ${{ inputs.resume }}\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          commit: ${{ github.sha }}\n          require-smoke: true   # the smoke job\'s record of this commit (artifact tether-smoke-<sha>)\n          report-to: tracking-issue\n      - name: Keep the run description for patrol and collect\n        uses: actions/upload-artifact@v7\n        with:\n          name: tether-run-${{ steps.launch.outputs.run-id }}\n          path: ${{ steps.launch.outputs.run-file }}\n      - name: Say where the run is\n        env:\n          RUN_DIR: ${{ steps.launch.outputs.run-dir }}\n          ATTEMPT: ${{ steps.launch.outputs.attempt }}\n        run: echo "attempt $ATTEMPT started; run record in $RUN_DIR"\n\n  # Right after a successful launch: follow the run for up to 6 hours, so a crash, a finish or a dead box\n  # is on the tracking issue within seconds (the cron patrol stays as the fallback, and may run beside it).\n  follow:\n    needs: launch\n    if: needs.launch.outputs.result == \'started\'\n    # A runner of its own: a follow holds its job for hours, and launches and collects must not queue behind it.\n    runs-on: [self-hosted, tether-follow]\n    timeout-minutes: 370\n    permissions:\n      contents: read\n      issues: write   # the sticky status comment on the run\'s tracking issue\n    steps:\n      - uses: tether-dev/tether/actions/patrol@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-ids: ${{ inputs.run-id }}\n          report-to: tracking-issue\n          follow: 6h\n          stall-after: 45m\n          sync: latest\n          sync-dest: /srv/tether-sync\n', "examples/workflows/lifecycle.yml": '# The whole lifecycle in two calls of tether\'s reusable workflows. Dispatch `start` to rent-and-launch\n# (after a smoke run of this commit on a free runner), and `finish` when the run is done (collect, then the\n# approved teardown). The cron patrol (patrol.yml) keeps watch in between.\nname: tether lifecycle\n\non:\n  workflow_dispatch:\n    inputs:\n      step:\n        description: "start or finish"\n        type: choice\n        options: [start, finish]\n      run-id:\n        description: "Run id"\n        required: true\n      host:\n        description: "Box address"\n        required: true\n      host-key-fingerprint:\n        description: "SHA256:\u2026 of the box\'s host key (from the provider\'s console)"\n        required: true\n      instance-id:\n        description: "RunPod pod id (finish)"\n        default: ""\n\npermissions:\n  contents: read\n  issues: write\n  pull-requests: write\n\njobs:\n  start:\n    if: inputs.step == \'start\'\n    uses: tether-dev/tether/.github/workflows/tether-launch.yml@main # pin: a release commit, whose nested refs are pinned too (docs/versions.md)\n    with:\n      run-id: ${{ inputs.run-id }}\n      host: ${{ inputs.host }}\n      host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n      command: python train.py --config configs/base.yaml\n      smoke-command: python train.py --config configs/base.yaml --smoke --max-steps 2\n      checkpoints: checkpoints/*.pt\n      expected-duration: 12h\n      secrets: HF_TOKEN\n      follow: 6h\n      sync-dest: /srv/tether-sync\n    secrets:\n      ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n      hf-token: ${{ secrets.HF_TOKEN }}\n\n  finish:\n    if: inputs.step == \'finish\'\n    uses: tether-dev/tether/.github/workflows/tether-finish.yml@main # pin: a release commit, whose nested refs are pinned too (docs/versions.md)\n    with:\n      run-id: ${{ inputs.run-id }}\n      host: ${{ inputs.host }}\n      host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n      dest-dir: /data/tether-checkpoints\n      trusted-load-command: /usr/bin/python3 -c "import torch,sys; torch.load(sys.argv[1], weights_only=True)"\n      provider: lambda\n      instance-id: ${{ inputs.instance-id }}\n      verb: destroy\n    secrets:\n      ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n      provider-api-key: ${{ secrets.PROVIDER_API_KEY }}\n', "examples/workflows/patrol.yml": '# Patrol every run that launch registered (no file to edit per rental) on a schedule. Runs on the\n# self-hosted runner that holds the SSH key, posts a sticky status comment on every tick, and fails the\n# job (so GitHub notifies) when a run needs you. Each run is probed at the host and with the host key\n# launch pinned; a registration edited by anyone but launch is refused. A committed tether.yml\n# (`config: tether.yml`, with a checkout) still works as an override.\nname: tether patrol\n\non:\n  schedule:\n    - cron: "3,33 * * * *"   # offset from :00/:30, when schedulers are busiest\n  workflow_dispatch:\n\npermissions:\n  contents: read\n  issues: write\n  pull-requests: write\n\nconcurrency:\n  group: tether-patrol\n  cancel-in-progress: false   # ticks never overlap, and a running tick is never cut short\n\njobs:\n  patrol:\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 10\n    steps:\n      - id: patrol\n        uses: tether-dev/tether/actions/patrol@main # pin: replace main with a commit sha (docs/versions.md)\n        env:\n          # The orphan check: instances named tether-\u2026 at Lambda that no run or provision record names (docs/provision.md).\n          LAMBDA_API_KEY: ${{ secrets.PROVIDER_API_KEY }}\n        with:\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          stall-after: 45m\n          report-to: tracking-issue\n          fail-on: failed,dead,stalled,rebooted,unreachable\n          # While the runs train, pull each one\'s newest settled checkpoint, verify it and keep the\n          # last two on this runner: a box that dies tonight costs only the work since then.\n          sync: latest\n          sync-dest: /srv/tether-sync\n          checkpoint-every: 30m\n      - name: Say what needs attention\n        if: always() && steps.patrol.outputs.escalate == \'true\'\n        env:\n          STATES: ${{ steps.patrol.outputs.states }}\n        run: |\n          echo "Runs needing attention, as JSON:"\n          echo "$STATES"\n', "actions/smoke/action.yml": `# Written by hand (a composite action; the JavaScript actions' action.yml files are generated).
+    TEXTS2 = { "examples/workflows/chatops.yml": "# /tether commands in pull request and issue comments. Copy to .github/workflows/.\n#   /tether status [run-id \u2026]              a patrol tick now; the status comment is updated\n#   /tether collect <run-id>               dispatches collect-teardown.yml (collect, then the approved teardown)\n#   /tether resume <run-id>                dispatches launch.yml with resume: true\n#   /tether teardown <run-id> [park|destroy]\n#   /tether help\n# Only a newly posted comment by a person whose repository role (as the API reports it) is at least\n# `min-permission` is a command (collect, resume and teardown need write whatever it says); a collaborator\n# below that gets a \u{1F44E} and one line saying why, strangers, bots and edits are filtered out before any runner. The dispatched\n# workflows get `run-id`, `requested-by` and, for a registered run, `host`, `port` and\n# `host-key-fingerprint` from its signed registration; they keep every gate of their own (the\n# `tether-teardown` environment approval, the VERIFIED.json proof).\nname: tether chatops\n\non:\n  issue_comment:\n    types: [created]   # an edited comment is never a command, and is not answered\n\npermissions:\n  contents: read\n  issues: write          # reactions and replies, the status comment\n  pull-requests: write   # the same on pull requests\n  actions: write         # workflow_dispatch of collect, resume and teardown\n\n# One group per comment: no later comment (anyone's) can cancel or queue behind a maintainer's command.\nconcurrency:\n  group: tether-chatops-${{ github.event.comment.id }}\n  cancel-in-progress: false\n\njobs:\n  chatops:\n    # Cheap filters on the event before the self-hosted runner is taken: a command by a person who is an owner,\n    # member or collaborator (the action checks the role through the API again; a stranger's comment, a bot's\n    # or an edit never reaches the runner, so it is never answered either).\n    if: >-\n      startsWith(github.event.comment.body, '/tether') &&\n      github.event.action == 'created' &&\n      github.event.comment.user.type == 'User' &&\n      contains(fromJSON('[\"OWNER\", \"MEMBER\", \"COLLABORATOR\"]'), github.event.comment.author_association)\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 15\n    steps:\n      - uses: tether-dev/tether/actions/chatops@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          report-to: tracking-issue\n          min-permission: write\n          collect-workflow: collect-teardown.yml\n          teardown-workflow: collect-teardown.yml\n          resume-workflow: launch.yml\n", "examples/workflows/collect-teardown.yml": '# Collect a finished run\'s checkpoints onto the self-hosted runner (verified, uploaded as artifacts),\n# then tear the instance down \u2014 only after a person approves the `tether-teardown` environment.\n#\n# Setup (once): Settings \u2192 Environments \u2192 New environment "tether-teardown" \u2192 Required reviewers.\n# Private repositories on plans without required reviewers: set `approval: confirm` below and type\n# "destroy <instance-id>" into the `confirm` input when you dispatch (see README, "Teardown").\nname: tether collect + teardown\n\non:\n  workflow_dispatch:\n    inputs:\n      run-id:\n        description: "Run id to collect and tear down"\n        required: true\n      host:\n        description: "Box address (a run on many boxes: leave empty and give nodes)"\n        default: ""\n      port:\n        description: "SSH port"\n        default: "22"\n      host-key-fingerprint:\n        description: "SHA256:\u2026 of the box\'s host key: the one launch pinned (its registration comment shows it)"\n        default: ""\n      provider:\n        description: "Where the box is rented (lambda here; /tether collect and teardown pass the registered one)"\n        default: lambda\n      instance-id:\n        description: "The provider\'s id of the box (a Lambda instance id here; with nodes, on each node\'s line)"\n        default: ""\n      nodes:\n        description: "A run on many boxes: one node a line, rank 0 first, as launch took them (/tether collect and teardown pass the registered ones)"\n        default: ""\n      verb:\n        description: "destroy (irreversible; Lambda has no park) or park (stop, where the provider has one: RunPod, vast.ai, EC2)"\n        default: destroy\n      confirm:\n        description: "Only with approval: confirm \u2014 type: <verb> <instance-id> (with nodes: every instance, in rank order)"\n        default: ""\n      requested-by:\n        description: "Who asked (set by /tether collect or /tether teardown in a comment)"\n        default: ""\n\npermissions:\n  contents: read\n  issues: write\n\nconcurrency:\n  group: tether-collect-${{ inputs.run-id }}\n  cancel-in-progress: false\n\njobs:\n  collect:\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 240\n    outputs:\n      verified: ${{ steps.collect.outputs.verified }}\n      verified-artifact: ${{ steps.collect.outputs.verified-artifact }}\n    steps:\n      - id: collect\n        uses: tether-dev/tether/actions/collect@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          nodes: ${{ inputs.nodes }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          dest-dir: /data/tether-checkpoints\n          trusted-load-command: /usr/bin/python3 -c "import torch,sys; torch.load(sys.argv[1], weights_only=True)"\n          artifact: verified\n          retention-days: "14"\n          artifact-budget: 2GB\n          # The teardown card in this job\'s summary is what the approver reads while the approval waits.\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          verb: ${{ inputs.verb }}\n\n  teardown:\n    needs: collect\n    if: needs.collect.outputs.verified == \'true\'\n    runs-on: [self-hosted, tether]\n    environment: tether-teardown\n    timeout-minutes: 30\n    steps:\n      - id: teardown\n        uses: tether-dev/tether/actions/teardown@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          nodes: ${{ inputs.nodes }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          verb: ${{ inputs.verb }}\n          verified-artifact: ${{ needs.collect.outputs.verified-artifact }}\n          api-key: ${{ secrets.PROVIDER_API_KEY }}\n          approval: environment\n          confirm: ${{ inputs.confirm }}\n          dry-run: "false"\n          report-to: tracking-issue\n      - name: Result\n        env:\n          STATE: ${{ steps.teardown.outputs.state }}\n          REASON: ${{ steps.teardown.outputs.reason }}\n        run: \'echo "teardown $STATE: $REASON"\'\n', "examples/workflows/launch.yml": '# Launch a training run on a rented GPU box. Copy to .github/workflows/ and adjust.\n# The SSH key comes from a secret; the new rental\'s host key is a dispatch input, read from a trusted\n# path (never from the network you are about to trust):\n#   on the box, through the provider\'s web or serial console:  ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\n#   or the fingerprint the provider\'s console/API shows for the instance.\n# Launch registers the run in its tracking issue, signed with the SSH key, so the cron patrol finds it\n# without any file edit. Inputs reach scripts only through env:.\nname: tether launch\n\non:\n  workflow_dispatch:\n    inputs:\n      run-id:\n        description: "Run id (A-Z a-z 0-9 . _ -, at most 64); a new id for a new run"\n        required: true\n      host:\n        description: "Box address (providers re-assign it when an instance is re-created)"\n        required: true\n      port:\n        description: "SSH port"\n        default: "22"\n      host-key-fingerprint:\n        description: "The box\'s SSH host key, SHA256:\u2026 (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub in the provider\'s console)"\n        required: true\n      command:\n        description: "Training command, run by bash in the workdir exactly as written; empty with resume: the recorded one"\n        required: false\n      resume:\n        description: "Start the next attempt of a dead run (the same command)"\n        type: boolean\n        default: false\n      provider:\n        description: "Where the box was rented (lambda, runpod, vastai, aws; set by /tether resume from the registration)"\n        default: ""\n      instance-id:\n        description: "The provider\'s instance id (set by /tether resume from the registration)"\n        default: ""\n      requested-by:\n        description: "Who asked (set by /tether resume in a comment)"\n        default: ""\n\npermissions:\n  contents: read\n\nconcurrency:\n  group: tether-launch-${{ inputs.run-id }}\n  cancel-in-progress: false\n\njobs:\n  # A tiny CPU run of this commit on a free runner first: a broken script fails here, before a GPU is rented.\n  smoke:\n    runs-on: ubuntu-latest\n    timeout-minutes: 20\n    # It runs this repository\'s code and installs its requirements: read-only, no token left in the checkout.\n    permissions:\n      contents: read\n    steps:\n      - uses: actions/checkout@v6\n        with:\n          persist-credentials: false\n      - uses: tether-dev/tether/actions/smoke@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          smoke-command: python train.py --config configs/base.yaml --smoke --max-steps 2\n\n  launch:\n    needs: smoke\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 15\n    permissions:\n      contents: read\n      issues: write   # the run\'s tracking issue, where launch registers it for the patrol\n    outputs:\n      result: ${{ steps.launch.outputs.result }}\n    steps:\n      - uses: actions/checkout@v6\n      - id: launch\n        uses: tether-dev/tether/actions/launch@main # pin: replace main with a commit sha (docs/versions.md)\n        env:\n          HF_TOKEN: ${{ secrets.HF_TOKEN }}\n          WANDB_API_KEY: ${{ secrets.WANDB_API_KEY }}\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-id: ${{ inputs.run-id }}\n          command: ${{ inputs.command }}\n          workdir: ~/code\n          backend: tmux\n          secrets: HF_TOKEN WANDB_API_KEY\n          env: |\n            WANDB_PROJECT=my-project\n          checkpoints: |\n            checkpoints/*.pt\n          expected-duration: 12h\n          min-free-gb: "50"\n          checkpoint-budget-gb: "20"\n          resume: ${{ inputs.resume }}\n          provider: ${{ inputs.provider }}\n          instance-id: ${{ inputs.instance-id }}\n          commit: ${{ github.sha }}\n          require-smoke: true   # the smoke job\'s record of this commit (artifact tether-smoke-<sha>)\n          report-to: tracking-issue\n      - name: Keep the run description for patrol and collect\n        uses: actions/upload-artifact@v7\n        with:\n          name: tether-run-${{ steps.launch.outputs.run-id }}\n          path: ${{ steps.launch.outputs.run-file }}\n      - name: Say where the run is\n        env:\n          RUN_DIR: ${{ steps.launch.outputs.run-dir }}\n          ATTEMPT: ${{ steps.launch.outputs.attempt }}\n        run: echo "attempt $ATTEMPT started; run record in $RUN_DIR"\n\n  # Right after a successful launch: follow the run for up to 6 hours, so a crash, a finish or a dead box\n  # is on the tracking issue within seconds (the cron patrol stays as the fallback, and may run beside it).\n  follow:\n    needs: launch\n    if: needs.launch.outputs.result == \'started\'\n    # A runner of its own: a follow holds its job for hours, and launches and collects must not queue behind it.\n    runs-on: [self-hosted, tether-follow]\n    timeout-minutes: 370\n    permissions:\n      contents: read\n      issues: write   # the sticky status comment on the run\'s tracking issue\n    steps:\n      - uses: tether-dev/tether/actions/patrol@main # pin: replace main with a commit sha (docs/versions.md)\n        with:\n          host: ${{ inputs.host }}\n          port: ${{ inputs.port }}\n          user: ubuntu\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n          run-ids: ${{ inputs.run-id }}\n          report-to: tracking-issue\n          follow: 6h\n          stall-after: 45m\n          sync: latest\n          sync-dest: /srv/tether-sync\n', "examples/workflows/lifecycle.yml": '# The whole lifecycle in two calls of tether\'s reusable workflows. Dispatch `start` to rent-and-launch\n# (after a smoke run of this commit on a free runner), and `finish` when the run is done (collect, then the\n# approved teardown). The cron patrol (patrol.yml) keeps watch in between.\nname: tether lifecycle\n\non:\n  workflow_dispatch:\n    inputs:\n      step:\n        description: "start or finish"\n        type: choice\n        options: [start, finish]\n      run-id:\n        description: "Run id"\n        required: true\n      host:\n        description: "Box address"\n        required: true\n      host-key-fingerprint:\n        description: "SHA256:\u2026 of the box\'s host key (from the provider\'s console)"\n        required: true\n      instance-id:\n        description: "RunPod pod id (finish)"\n        default: ""\n\npermissions:\n  contents: read\n  issues: write\n  pull-requests: write\n\njobs:\n  start:\n    if: inputs.step == \'start\'\n    uses: tether-dev/tether/.github/workflows/tether-launch.yml@main # pin: a release commit, whose nested refs are pinned too (docs/versions.md)\n    with:\n      run-id: ${{ inputs.run-id }}\n      host: ${{ inputs.host }}\n      host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n      command: python train.py --config configs/base.yaml\n      smoke-command: python train.py --config configs/base.yaml --smoke --max-steps 2\n      checkpoints: checkpoints/*.pt\n      expected-duration: 12h\n      secrets: HF_TOKEN\n      follow: 6h\n      sync-dest: /srv/tether-sync\n    secrets:\n      ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n      hf-token: ${{ secrets.HF_TOKEN }}\n\n  finish:\n    if: inputs.step == \'finish\'\n    uses: tether-dev/tether/.github/workflows/tether-finish.yml@main # pin: a release commit, whose nested refs are pinned too (docs/versions.md)\n    with:\n      run-id: ${{ inputs.run-id }}\n      host: ${{ inputs.host }}\n      host-key-fingerprint: ${{ inputs.host-key-fingerprint }}\n      dest-dir: /data/tether-checkpoints\n      trusted-load-command: /usr/bin/python3 -c "import torch,sys; torch.load(sys.argv[1], weights_only=True)"\n      provider: lambda\n      instance-id: ${{ inputs.instance-id }}\n      verb: destroy\n    secrets:\n      ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n      provider-api-key: ${{ secrets.PROVIDER_API_KEY }}\n', "examples/workflows/patrol.yml": '# Patrol every run that launch registered (no file to edit per rental) on a schedule. Runs on the\n# self-hosted runner that holds the SSH key, posts a sticky status comment on every tick, and fails the\n# job (so GitHub notifies) when a run needs you. Each run is probed at the host and with the host key\n# launch pinned; a registration edited by anyone but launch is refused. A committed tether.yml\n# (`config: tether.yml`, with a checkout) still works as an override.\nname: tether patrol\n\non:\n  schedule:\n    - cron: "3,33 * * * *"   # offset from :00/:30, when schedulers are busiest\n  workflow_dispatch:\n\npermissions:\n  contents: read\n  issues: write\n  pull-requests: write\n\nconcurrency:\n  group: tether-patrol\n  cancel-in-progress: false   # ticks never overlap, and a running tick is never cut short\n\njobs:\n  patrol:\n    runs-on: [self-hosted, tether]\n    timeout-minutes: 10\n    steps:\n      - id: patrol\n        uses: tether-dev/tether/actions/patrol@main # pin: replace main with a commit sha (docs/versions.md)\n        env:\n          # The orphan check: instances named tether-\u2026 at Lambda that no run or provision record names (docs/provision.md).\n          LAMBDA_API_KEY: ${{ secrets.PROVIDER_API_KEY }}\n        with:\n          ssh-key: ${{ secrets.TETHER_SSH_KEY }}\n          stall-after: 45m\n          report-to: tracking-issue\n          fail-on: failed,dead,stalled,rebooted,unreachable\n          # While the runs train, pull each one\'s newest settled checkpoint, verify it and keep the\n          # last two on this runner: a box that dies tonight costs only the work since then.\n          sync: latest\n          sync-dest: /srv/tether-sync\n          checkpoint-every: 30m\n      - name: Say what needs attention\n        if: always() && steps.patrol.outputs.escalate == \'true\'\n        env:\n          STATES: ${{ steps.patrol.outputs.states }}\n        run: |\n          echo "Runs needing attention, as JSON:"\n          echo "$STATES"\n', "actions/smoke/action.yml": `# Written by hand (a composite action; the JavaScript actions' action.yml files are generated).
 name: tether smoke
 description: "A tiny CPU run of the training command on any runner (no SSH key involved) before a GPU is rented; records tether.smoke/v1 for launch's require-smoke."
 author: tether
@@ -47421,12 +47490,12 @@ var require_tiny_wasm_exec = __commonJS({
           this.exited = false;
           const mem = new DataView(this._inst.exports.memory.buffer);
           while (true) {
-            const callbackPromise = new Promise((resolve10) => {
+            const callbackPromise = new Promise((resolve11) => {
               this._resolveCallbackPromise = () => {
                 if (this.exited) {
                   throw new Error("bad callback: Go program has already exited");
                 }
-                setTimeout(resolve10, 0);
+                setTimeout(resolve11, 0);
               };
             });
             this._inst.exports._start();

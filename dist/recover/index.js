@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-X52VE5QO.js";
+} from "../chunks/chunk-JKXOHBJU.js";
 import "../chunks/chunk-PH7IAEM6.js";
 import "../chunks/chunk-J4JGH25V.js";
 import "../chunks/chunk-7UBXXRGM.js";

@@ -1,5 +1,5 @@
 import { InputError } from '../config/errors.ts';
-import { dispatchInputs } from '../record/dispatch.ts';
+import { dispatchInputs, type RegisteredWhere } from '../record/dispatch.ts';
 import type { ChatOpsConfig, ChatOpsPhaseConfig } from '../config/chatops.ts';
 import { code, inert } from '../report/markdown.ts';
 import type { Reporter } from '../report/reporter.ts';
@@ -25,6 +25,7 @@ export interface ChatOpsDeps {
     provider?: string | null;
     instanceId?: string | null;
     jump?: { address: string; hostKeyFingerprint: string } | null;
+    nodes?: RegisteredWhere['nodes'];
   } | null>;
   /** A patrol tick of these runs (all registered ones when empty): its exit code, the status comment URL, and each run's state. */
   status(runIds: string[]): Promise<{ code: number; url: string; states: Record<string, { state: string; class: string | null }> }>;

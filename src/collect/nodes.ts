@@ -149,6 +149,9 @@ function writeOutputs(reporter: Reporter, root: string, done: RankDone[], all: b
   reporter.output('dest', root);
   reporter.output('manifest-sha256', '');
   reporter.output('files-sha256', '');
+  // Each node's records artifact, a line each: teardown with nodes takes the list (it tells the nodes apart by the box each proof names).
+  const records = done.filter((d) => !d.empty).map((d) => d.outputs['verified-artifact'] ?? '');
+  reporter.output('verified-artifact', all && records.every(Boolean) ? records.join('\n') : '');
   reporter.output(
     'nodes-collected',
     JSON.stringify(

@@ -1,5 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { readVerified } from '../record/verified.ts';
 import { InputError } from '../config/errors.ts';
 import type { PhaseContext } from '../ports/types.ts';
 import { listBoxFiles } from '../remote/manifest.ts';
@@ -15,7 +17,7 @@ import { renderNodesCard, type CardNode, type CardRun } from './card.ts';
 import { checkBox, checkConfirm, checkNodeEmpty, checkProof, checkRunEnded, type RunSeen } from './gate.ts';
 import { lookAtBox } from './look-box.ts';
 import type { TeardownNode, TeardownPhaseConfig } from './parse.ts';
-import { proofFilesAt } from './proof-files.ts';
+import { proofFilesAt, type ProofFiles } from './proof-files.ts';
 import type { TeardownSummary } from './render.ts';
 
 type Finish = (state: string, reason: string, exit: number, summary: TeardownSummary) => number;
@@ -27,6 +29,56 @@ type NodeGate = { rank: number; card: CardNode; notes: string[] } & ({ ok: true;
 const rankProof = (root: string, rank: number) => join(root, `rank-${rank}`);
 
 /**
+ * Each node's proof files, by rank: from the run folder (`rank-<r>/`, or for rank 0 the folder itself, a one-box
+ * collect of rank 0), or from collect's records artifacts, each downloaded and given to the node whose box its
+ * VERIFIED.json names. A download that fails, a proof of no node of this run, or two for one node: the refusal.
+ */
+async function proofsOf(
+  cfg: TeardownPhaseConfig & { nodes: TeardownNode[] },
+  workspace: string,
+  tmp: string,
+  fetchArtifact: ((name: string, dir: string) => Promise<unknown>) | undefined,
+): Promise<Map<number, NonNullable<ProofFiles>> | string> {
+  const out = new Map<number, NonNullable<ProofFiles>>();
+  if (cfg.verifiedPath) {
+    const root = resolve(workspace, cfg.verifiedPath);
+    if (!existsSync(root) || !statSync(root).isDirectory())
+      throw new InputError(
+        'verified-path',
+        `${root} is not a folder: with nodes it is the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json`,
+      );
+    for (const n of cfg.nodes) {
+      const files = proofFilesAt(rankProof(root, n.rank)) ?? (n.rank === 0 ? proofFilesAt(root) : null);
+      if (files) out.set(n.rank, files);
+    }
+    return out;
+  }
+  if (!fetchArtifact) throw new InputError('verified-artifact', "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
+  const names = (cfg.verifiedArtifact ?? '').split(/\s+/).filter(Boolean);
+  for (const [i, name] of names.entries()) {
+    const dir = join(tmp, String(i));
+    try {
+      await fetchArtifact(name, dir);
+    } catch (err) {
+      return `the proof artifact ${name} could not be downloaded: ${(err as Error).message.split('\n')[0]}`;
+    }
+    const files = proofFilesAt(join(dir, 'VERIFIED.json'));
+    if (!files) return `the artifact ${name} holds no VERIFIED.json`;
+    let box;
+    try {
+      box = readVerified(files.verifiedText, cfg.runId).box;
+    } catch (err) {
+      return `the artifact ${name}: ${(err as Error).message}`;
+    }
+    const node = cfg.nodes.find((n) => box && n.connection.host === box.host && n.connection.port === box.port);
+    if (!node) return `the artifact ${name} proves ${box ? `the box at ${box.host}:${box.port}` : 'no box'}, which is no node of run ${cfg.runId}`;
+    if (out.has(node.rank)) return `two proof artifacts are for rank ${node.rank}; give each node's once`;
+    out.set(node.rank, files);
+  }
+  return out;
+}
+
+/**
  * Teardown of a run on many boxes (issue 28 §3): every node's instance behind this one approval, and only when
  * every node passes. A node collect read needs its own proof (rank-<r>/VERIFIED.json for exactly that box, the
  * box's files unchanged since, its run ended); a node collect-from: rank0 left is torn down only when a listing of
@@ -36,18 +88,35 @@ const rankProof = (root: string, rank: number) => join(root, `rank-${rank}`);
 export async function teardownNodes(
   cfg: TeardownPhaseConfig & { nodes: TeardownNode[] },
   ctx: PhaseContext,
-  deps: { now: () => Date; pollMs?: number; afterTeardown?: (state: 'torn-down' | 'parked', summary: string) => Promise<void> },
+  deps: {
+    now: () => Date;
+    pollMs?: number;
+    afterTeardown?: (state: 'torn-down' | 'parked', summary: string) => Promise<void>;
+    fetchArtifact?: (name: string, dir: string) => Promise<unknown>;
+  },
   finish: Finish,
 ): Promise<number> {
   const { reporter, env } = ctx;
-  const root = join(ctx.ports.workspace, cfg.verifiedPath ?? '');
-  if (!existsSync(root) || !statSync(root).isDirectory())
-    throw new InputError(
-      'verified-path',
-      `${root} is not a folder: with nodes it is the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json`,
-    );
   const ids = cfg.nodes.map((n) => n.instanceId);
-  const gates = await Promise.all(cfg.nodes.map((n) => gateNode(cfg, n, root, reporter, deps.now)));
+  const tmp = mkdtempSync(join(tmpdir(), 'tether-proofs-'));
+  let gates: NodeGate[];
+  try {
+    const proofs = await proofsOf(cfg, ctx.ports.workspace, tmp, deps.fetchArtifact);
+    if (typeof proofs === 'string') {
+      const reason = `nothing was asked of ${cfg.provider} for any of the ${ids.length} nodes: ${proofs}`;
+      const card = renderNodesCard({
+        provider: cfg.provider,
+        verb: cfg.verb,
+        runId: cfg.runId,
+        nodes: cfg.nodes.map((n) => ({ rank: n.rank, instanceId: n.instanceId, verified: null, run: { state: null, source: 'the box was not looked at' } })),
+        now: deps.now(),
+      });
+      return finish('refused', reason, 1, { kind: 'refused', runId: cfg.runId, reason, notes: [], card });
+    }
+    gates = await Promise.all(cfg.nodes.map((n) => gateNode(cfg, n, proofs.get(n.rank) ?? null, reporter, deps.now)));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
   const card = renderNodesCard({ provider: cfg.provider, verb: cfg.verb, runId: cfg.runId, nodes: gates.map((g) => g.card), now: deps.now() });
   const notes = gates.flatMap((g) => g.notes.map((n) => `rank ${g.rank}: ${n}`));
   const refusals = gates.flatMap((g) => (g.ok ? [] : [`rank ${g.rank} (${g.card.instanceId}): ${g.reason}`]));
@@ -113,8 +182,7 @@ function nodeReporter(base: Reporter, rank: number): Reporter {
 }
 
 /** One node through the gate: with its proof as a one-box teardown checks it, or, uncollected, shown to hold no checkpoint files. */
-async function gateNode(cfg: TeardownPhaseConfig, n: TeardownNode, root: string, reporter: Reporter, now: () => Date): Promise<NodeGate> {
-  const files = proofFilesAt(rankProof(root, n.rank)) ?? (n.rank === 0 ? proofFilesAt(root) : null);
+async function gateNode(cfg: TeardownPhaseConfig, n: TeardownNode, files: ProofFiles, reporter: Reporter, now: () => Date): Promise<NodeGate> {
   const refuse = (reason: string, run: CardRun, verified: CardNode['verified'], notes: string[] = []): NodeGate => ({
     rank: n.rank,
     ok: false,

@@ -85,8 +85,12 @@ export function parseTeardown(inputs: Inputs, env: Inputs): TeardownConfig {
   const verifiedArtifact = (inputs['verified-artifact'] ?? '').trim() || undefined;
   if (verifiedPath && verifiedArtifact) throw new InputError('verified-path', "give either 'verified-path' or 'verified-artifact', not both");
   v.plainPath('verified-path', verifiedPath);
-  if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact))
-    throw new InputError('verified-artifact', `${v.show(verifiedArtifact)} is not an artifact name`);
+  // With nodes: one records artifact a line (collect's verified-artifact output lists each node's).
+  const artifactNames = !verifiedArtifact ? [] : nodes ? verifiedArtifact.split(/\s+/).filter(Boolean) : [verifiedArtifact];
+  for (const name of artifactNames)
+    if (!/^[A-Za-z0-9._-]{1,200}$/.test(name)) throw new InputError('verified-artifact', `${v.show(name)} is not an artifact name`);
+  if (nodes && artifactNames.length > nodes.length)
+    throw new InputError('verified-artifact', `lists ${artifactNames.length} records artifacts, more than the ${nodes.length} nodes`);
   const allowParkUnverified = v.bool('allow-park-unverified', inputs['allow-park-unverified'], false);
   // A scheduler's cancel and hold delete no file (the run record and checkpoints stay on the shared filesystem).
   // An instance provision rented and no run was launched on: its signed provision record (found through
@@ -151,14 +155,12 @@ function teardownNodes(inputs: Inputs, env: Inputs, provider: ProviderName, runR
   };
   if (FACTS[provider].scheduler) not('provider', `a ${provider} job on many nodes is the scheduler's: cancel it with host`);
   if ((inputs['instance-id'] ?? '').trim()) not('instance-id', "put each node's instance-id= on its line");
-  if ((inputs['verified-artifact'] ?? '').trim())
-    not('verified-artifact', 'give verified-path: the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json');
   if (v.bool('allow-park-unverified', inputs['allow-park-unverified'], false))
     not('allow-park-unverified', "every node's files are proven or shown to be none");
-  if (!(inputs['verified-path'] ?? '').trim())
+  if (!(inputs['verified-path'] ?? '').trim() && !(inputs['verified-artifact'] ?? '').trim())
     throw new InputError(
       'verified-path',
-      'is required with nodes: the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json for each node it read',
+      "is required with nodes: the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json for each node it read; or verified-artifact: collect's list of the nodes' records artifacts",
     );
   const conns = nodeConnections(inputs, env, { nodes: lines });
   const seen = new Map<string, number>();

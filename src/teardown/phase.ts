@@ -147,7 +147,12 @@ export async function teardownPhase(cfg: TeardownPhaseConfig, phaseCtx: PhaseCon
     return teardownNodes(
       { ...cfg, nodes: cfg.nodes },
       phaseCtx,
-      { now, ...(deps.pollMs ? { pollMs: deps.pollMs } : {}), ...(deps.afterTeardown ? { afterTeardown: deps.afterTeardown } : {}) },
+      {
+        now,
+        ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
+        ...(deps.afterTeardown ? { afterTeardown: deps.afterTeardown } : {}),
+        ...(deps.fetchArtifact ? { fetchArtifact: deps.fetchArtifact } : {}),
+      },
       finish,
     );
 

@@ -246,7 +246,7 @@ describe('collect and teardown of a run on two boxes', () => {
       return { code, r, text: [...r.errors, ...r.summaries].join('\n') };
     };
     const torn = join(work, 'torn-ddp-end');
-    const teardown = async (extra: Record<string, string> = {}) => {
+    const teardown = async (extra: Record<string, string> = {}, deps: { fetchArtifact?: (name: string, dir: string) => Promise<unknown> } = {}) => {
       const r = captureReporter();
       const code = await teardownPhase(
         {
@@ -264,7 +264,7 @@ describe('collect and teardown of a run on two boxes', () => {
         {},
         r,
         work,
-        { pollMs: 50 },
+        { pollMs: 50, ...deps },
       );
       return { code, r, text: [...r.errors, ...r.summaries].join('\n') };
     };
@@ -323,6 +323,17 @@ describe('collect and teardown of a run on two boxes', () => {
     expect(existsSync(torn)).toBe(false);
     rmSync(join(out, 'rank-1'), { recursive: true });
     cpSync(moved, join(out, 'rank-1'), { recursive: true });
+
+    // The records artifacts instead of the folder (a teardown job on another runner): each proof goes to the
+    // node whose box it names, whatever the order; two for one node are refused.
+    const fetchArtifact = async (name: string, dir: string) => cpSync(join(out, name.replace('rec-', 'rank-')), dir, { recursive: true });
+    const byArtifact = await teardown({ 'verified-path': '', 'verified-artifact': 'rec-1\nrec-0', 'dry-run': 'true' }, { fetchArtifact });
+    expect(byArtifact.code, byArtifact.text).toBe(0);
+    expect(byArtifact.r.outputs['state']).toBe('dry-run');
+    const twice = await teardown({ 'verified-path': '', 'verified-artifact': 'rec-0 rec-0' }, { fetchArtifact });
+    expect(twice.code).toBe(1);
+    expect(twice.text).toMatch(/two proof artifacts are for rank 0/);
+    expect(existsSync(torn)).toBe(false);
 
     // Every node proven: one approval, each instance asked and confirmed.
     const done = await teardown();

@@ -5,6 +5,7 @@ import { parseCollectPhase } from '../../src/collect/parse.ts';
 import { parseTeardown } from '../../src/teardown/parse.ts';
 import { checkNodeEmpty } from '../../src/teardown/gate.ts';
 import { renderNodesCard } from '../../src/teardown/card.ts';
+import { dispatchInputs } from '../../src/record/dispatch.ts';
 
 /** Collect and teardown of a run on many boxes (issue 28 §3): parsed and refused before anything touches a box. */
 const FP0 = `SHA256:${'A'.repeat(43)}`;
@@ -73,9 +74,13 @@ describe('teardown with nodes', () => {
   });
   it('refuses, before any box or API is touched, what would leave a node unproven or ambiguous', () => {
     expect(refusal(() => parseTeardown({ ...base, 'verified-path': '' }, env))).toMatch(/input 'verified-path': is required with nodes/);
-    expect(refusal(() => parseTeardown({ ...base, 'verified-path': '', 'verified-artifact': 'tether-mn1-records' }, env))).toMatch(
-      /input 'verified-artifact': is not offered with nodes/,
+    expect(
+      parseTeardown({ ...base, 'verified-path': '', 'verified-artifact': 'tether-mn1-rank0-a-records\ntether-mn1-rank1-b-records' }, env).verifiedArtifact,
+    ).toBe('tether-mn1-rank0-a-records\ntether-mn1-rank1-b-records');
+    expect(refusal(() => parseTeardown({ ...base, 'verified-path': '', 'verified-artifact': 'a b c' }, env))).toMatch(
+      /input 'verified-artifact': lists 3 records artifacts, more than the 2 nodes/,
     );
+    expect(refusal(() => parseTeardown({ ...base, 'verified-path': '', 'verified-artifact': 'a\n../b' }, env))).toMatch(/"\.\.\/b" is not an artifact name/);
     expect(refusal(() => parseTeardown({ ...base, verb: 'park', 'allow-park-unverified': 'true' }, env))).toMatch(
       /input 'allow-park-unverified': is not offered with nodes/,
     );
@@ -118,5 +123,34 @@ describe('the gate and the card of a run on many boxes', () => {
     expect(card).toMatch(/\| 1 \| `i-0bbb2222` \| not collected \(collect-from: rank0\): torn down only if a listing shows no checkpoint files \|/);
     expect(card).toMatch(/\| 2 \| `i-0ccc` \| \*\*nothing verified\*\* \| .* — \*\*kills: run mn1 is running\*\* \|/);
     expect(card).not.toMatch(/<img|@team/);
+  });
+});
+
+describe('what tether dispatches for a registered run on many boxes', () => {
+  it('every node as launch took them (pins, instances, run roots), instead of one host; nodes parses them back', () => {
+    const where = {
+      host: '10.0.0.1',
+      port: 22,
+      hostKeyFingerprint: FP0,
+      provider: 'lambda',
+      instanceId: 'inst-a',
+      jump: null,
+      nodes: [
+        { host: '10.0.0.1', port: 22, user: 'ubuntu', hostKeyFingerprint: FP0, runRoot: '~/.tether/runs', instanceId: 'inst-a' },
+        { host: '10.0.0.2', port: 2222, user: 'ubuntu', hostKeyFingerprint: FP1, runRoot: '/scratch/t', instanceId: 'inst-b' },
+      ],
+    };
+    const inputs = dispatchInputs('mn1', 'octocat', where);
+    expect(inputs).toEqual({
+      'run-id': 'mn1',
+      'requested-by': 'octocat',
+      provider: 'lambda',
+      nodes: `ubuntu@10.0.0.1:22 ${FP0} instance-id=inst-a run-root=~/.tether/runs\nubuntu@10.0.0.2:2222 ${FP1} instance-id=inst-b run-root=/scratch/t`,
+    });
+    const t = parseTeardown(withDefaults('teardown', { ...inputs, verb: 'destroy', 'ssh-key-path': '/k', 'api-key': 'x', 'verified-path': 'out/mn1' }), {});
+    expect(t.nodes!.map((n) => [n.instanceId, n.connection.host, n.connection.port, n.connection.pin, n.runRoot])).toEqual([
+      ['inst-a', '10.0.0.1', 22, { kind: 'pinned', fingerprints: [FP0], revoked: [] }, '~/.tether/runs'],
+      ['inst-b', '10.0.0.2', 2222, { kind: 'pinned', fingerprints: [FP1], revoked: [] }, '/scratch/t'],
+    ]);
   });
 });

@@ -382,6 +382,8 @@ function writeOutputs(reporter, root, done, all) {
   reporter.output("dest", root);
   reporter.output("manifest-sha256", "");
   reporter.output("files-sha256", "");
+  const records = done.filter((d) => !d.empty).map((d) => d.outputs["verified-artifact"] ?? "");
+  reporter.output("verified-artifact", all && records.every(Boolean) ? records.join("\n") : "");
   reporter.output(
     "nodes-collected",
     JSON.stringify(

@@ -28,7 +28,9 @@ import {
   checkProof,
   checkRunEnded
 } from "./chunk-KWYL4GMA.js";
-import "./chunk-MRNYUZMG.js";
+import {
+  readVerified
+} from "./chunk-MRNYUZMG.js";
 import "./chunk-LJ4G4EJ5.js";
 import {
   drive
@@ -86,9 +88,9 @@ import "./chunk-EPCPIVQ4.js";
 import "./chunk-R3K6G2KB.js";
 
 // src/teardown/phase.ts
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join as join2, resolve } from "node:path";
+import { mkdtempSync as mkdtempSync2, rmSync as rmSync2 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join2, resolve as resolve2 } from "node:path";
 
 // src/teardown/render.ts
 var HEAD = {
@@ -149,19 +151,71 @@ async function driveVerb(cfg, env, reporter, pollMs, slurmJobs = null) {
 }
 
 // src/teardown/nodes.ts
-import { existsSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 var rankProof = (root, rank) => join(root, `rank-${rank}`);
+async function proofsOf(cfg, workspace, tmp, fetchArtifact) {
+  const out = /* @__PURE__ */ new Map();
+  if (cfg.verifiedPath) {
+    const root = resolve(workspace, cfg.verifiedPath);
+    if (!existsSync(root) || !statSync(root).isDirectory())
+      throw new InputError(
+        "verified-path",
+        `${root} is not a folder: with nodes it is the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json`
+      );
+    for (const n of cfg.nodes) {
+      const files = proofFilesAt(rankProof(root, n.rank)) ?? (n.rank === 0 ? proofFilesAt(root) : null);
+      if (files) out.set(n.rank, files);
+    }
+    return out;
+  }
+  if (!fetchArtifact) throw new InputError("verified-artifact", "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
+  const names = (cfg.verifiedArtifact ?? "").split(/\s+/).filter(Boolean);
+  for (const [i, name] of names.entries()) {
+    const dir = join(tmp, String(i));
+    try {
+      await fetchArtifact(name, dir);
+    } catch (err) {
+      return `the proof artifact ${name} could not be downloaded: ${err.message.split("\n")[0]}`;
+    }
+    const files = proofFilesAt(join(dir, "VERIFIED.json"));
+    if (!files) return `the artifact ${name} holds no VERIFIED.json`;
+    let box;
+    try {
+      box = readVerified(files.verifiedText, cfg.runId).box;
+    } catch (err) {
+      return `the artifact ${name}: ${err.message}`;
+    }
+    const node = cfg.nodes.find((n) => box && n.connection.host === box.host && n.connection.port === box.port);
+    if (!node) return `the artifact ${name} proves ${box ? `the box at ${box.host}:${box.port}` : "no box"}, which is no node of run ${cfg.runId}`;
+    if (out.has(node.rank)) return `two proof artifacts are for rank ${node.rank}; give each node's once`;
+    out.set(node.rank, files);
+  }
+  return out;
+}
 async function teardownNodes(cfg, ctx, deps, finish) {
   const { reporter, env } = ctx;
-  const root = join(ctx.ports.workspace, cfg.verifiedPath ?? "");
-  if (!existsSync(root) || !statSync(root).isDirectory())
-    throw new InputError(
-      "verified-path",
-      `${root} is not a folder: with nodes it is the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json`
-    );
   const ids = cfg.nodes.map((n) => n.instanceId);
-  const gates = await Promise.all(cfg.nodes.map((n) => gateNode(cfg, n, root, reporter, deps.now)));
+  const tmp = mkdtempSync(join(tmpdir(), "tether-proofs-"));
+  let gates;
+  try {
+    const proofs = await proofsOf(cfg, ctx.ports.workspace, tmp, deps.fetchArtifact);
+    if (typeof proofs === "string") {
+      const reason2 = `nothing was asked of ${cfg.provider} for any of the ${ids.length} nodes: ${proofs}`;
+      const card2 = renderNodesCard({
+        provider: cfg.provider,
+        verb: cfg.verb,
+        runId: cfg.runId,
+        nodes: cfg.nodes.map((n) => ({ rank: n.rank, instanceId: n.instanceId, verified: null, run: { state: null, source: "the box was not looked at" } })),
+        now: deps.now()
+      });
+      return finish("refused", reason2, 1, { kind: "refused", runId: cfg.runId, reason: reason2, notes: [], card: card2 });
+    }
+    gates = await Promise.all(cfg.nodes.map((n) => gateNode(cfg, n, proofs.get(n.rank) ?? null, reporter, deps.now)));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
   const card = renderNodesCard({ provider: cfg.provider, verb: cfg.verb, runId: cfg.runId, nodes: gates.map((g) => g.card), now: deps.now() });
   const notes = gates.flatMap((g) => g.notes.map((n) => `rank ${g.rank}: ${n}`));
   const refusals = gates.flatMap((g) => g.ok ? [] : [`rank ${g.rank} (${g.card.instanceId}): ${g.reason}`]);
@@ -218,8 +272,7 @@ function nodeReporter(base, rank) {
     error: (l) => base.error(`rank ${rank}: ${l}`)
   };
 }
-async function gateNode(cfg, n, root, reporter, now) {
-  const files = proofFilesAt(rankProof(root, n.rank)) ?? (n.rank === 0 ? proofFilesAt(root) : null);
+async function gateNode(cfg, n, files, reporter, now) {
   const refuse = (reason, run, verified2, notes2 = []) => ({
     rank: n.rank,
     ok: false,
@@ -297,17 +350,17 @@ function depsOf(cfg, ctx, opts) {
 }
 async function loadProof(cfg, workspace, fetchArtifact) {
   if (cfg.verifiedPath) {
-    return proofFilesAt(resolve(workspace, cfg.verifiedPath));
+    return proofFilesAt(resolve2(workspace, cfg.verifiedPath));
   }
   if (!cfg.verifiedArtifact || !fetchArtifact) return null;
-  const dir = mkdtempSync(join2(tmpdir(), "tether-proof-"));
+  const dir = mkdtempSync2(join2(tmpdir2(), "tether-proof-"));
   try {
     await fetchArtifact(cfg.verifiedArtifact, dir);
     return proofFilesAt(join2(dir, "VERIFIED.json"));
   } catch (err) {
     return `the proof artifact ${cfg.verifiedArtifact} could not be downloaded: ${err.message.split("\n")[0]}`;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync2(dir, { recursive: true, force: true });
   }
 }
 function jobsFromRegistration(runId, body, cred) {
@@ -366,7 +419,12 @@ async function teardownPhase(cfg, phaseCtx, opts = {}) {
     return teardownNodes(
       { ...cfg, nodes: cfg.nodes },
       phaseCtx,
-      { now, ...deps.pollMs ? { pollMs: deps.pollMs } : {}, ...deps.afterTeardown ? { afterTeardown: deps.afterTeardown } : {} },
+      {
+        now,
+        ...deps.pollMs ? { pollMs: deps.pollMs } : {},
+        ...deps.afterTeardown ? { afterTeardown: deps.afterTeardown } : {},
+        ...deps.fetchArtifact ? { fetchArtifact: deps.fetchArtifact } : {}
+      },
       finish
     );
   const loaded = await loadProof(cfg, workspace, deps.fetchArtifact);

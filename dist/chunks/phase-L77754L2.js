@@ -11,7 +11,7 @@ import {
 } from "./chunk-TIPQMFGG.js";
 import {
   dispatchInputs
-} from "./chunk-LQR4NNDB.js";
+} from "./chunk-7OF3APCQ.js";
 import "./chunk-7UBXXRGM.js";
 import "./chunk-DR4EG23G.js";
 import "./chunk-LJWKOY2Y.js";

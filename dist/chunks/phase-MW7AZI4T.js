@@ -36,7 +36,7 @@ import {
 } from "./chunk-2UDSSWAP.js";
 import {
   dispatchInputs
-} from "./chunk-LQR4NNDB.js";
+} from "./chunk-7OF3APCQ.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-H57H7UT2.js";

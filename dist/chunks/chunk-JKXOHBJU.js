@@ -263,8 +263,11 @@ function parseTeardown(inputs, env) {
   const verifiedArtifact = (inputs["verified-artifact"] ?? "").trim() || void 0;
   if (verifiedPath && verifiedArtifact) throw new InputError("verified-path", "give either 'verified-path' or 'verified-artifact', not both");
   plainPath("verified-path", verifiedPath);
-  if (verifiedArtifact && !/^[A-Za-z0-9._-]{1,200}$/.test(verifiedArtifact))
-    throw new InputError("verified-artifact", `${show(verifiedArtifact)} is not an artifact name`);
+  const artifactNames = !verifiedArtifact ? [] : nodes ? verifiedArtifact.split(/\s+/).filter(Boolean) : [verifiedArtifact];
+  for (const name of artifactNames)
+    if (!/^[A-Za-z0-9._-]{1,200}$/.test(name)) throw new InputError("verified-artifact", `${show(name)} is not an artifact name`);
+  if (nodes && artifactNames.length > nodes.length)
+    throw new InputError("verified-artifact", `lists ${artifactNames.length} records artifacts, more than the ${nodes.length} nodes`);
   const allowParkUnverified = bool("allow-park-unverified", inputs["allow-park-unverified"], false);
   const recordMayProve = verb === "destroy" && !!(inputs["report-to"] ?? "").trim();
   if (!verifiedPath && !verifiedArtifact && !FACTS[provider].scheduler && !(verb === "park" && allowParkUnverified) && !recordMayProve) {
@@ -317,14 +320,12 @@ function teardownNodes(inputs, env, provider, runRoot) {
   };
   if (FACTS[provider].scheduler) not("provider", `a ${provider} job on many nodes is the scheduler's: cancel it with host`);
   if ((inputs["instance-id"] ?? "").trim()) not("instance-id", "put each node's instance-id= on its line");
-  if ((inputs["verified-artifact"] ?? "").trim())
-    not("verified-artifact", "give verified-path: the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json");
   if (bool("allow-park-unverified", inputs["allow-park-unverified"], false))
     not("allow-park-unverified", "every node's files are proven or shown to be none");
-  if (!(inputs["verified-path"] ?? "").trim())
+  if (!(inputs["verified-path"] ?? "").trim() && !(inputs["verified-artifact"] ?? "").trim())
     throw new InputError(
       "verified-path",
-      "is required with nodes: the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json for each node it read"
+      "is required with nodes: the run folder collect wrote (its verified-path output), holding rank-<r>/VERIFIED.json for each node it read; or verified-artifact: collect's list of the nodes' records artifacts"
     );
   const conns = nodeConnections(inputs, env, { nodes: lines });
   const seen = /* @__PURE__ */ new Map();
@@ -484,7 +485,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-WQBZ2DRE.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-MW7AZI4T.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -498,7 +499,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseCollectPhase,
     run: lazy(
-      () => import("./phase-Q5YDIN7G.js"),
+      () => import("./phase-AR45OZQV.js"),
       (m) => m.collectPhase
     )
   },
@@ -514,7 +515,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-YPX2IDJ4.js"),
+      () => import("./phase-X3HJGXAJ.js"),
       (m) => m.teardownPhase
     )
   },
@@ -528,7 +529,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-3EJM6JEU.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-L77754L2.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   },
   logs: {
     name: "logs",
@@ -650,7 +651,8 @@ function chatopsDeps(cfg, ctx) {
         hostKeyFingerprint: e.hostKeyFingerprint,
         provider: e.provider ?? null,
         instanceId: e.instanceId ?? null,
-        jump: e.jump ?? null
+        jump: e.jump ?? null,
+        nodes: e.nodes ?? null
       } : null;
     },
     status: async (runIds) => {
