@@ -418,7 +418,10 @@ var init_inputs = __esm({
       "disk-gb": { help: "provision: the boot disk in GB, where the provider sizes it (default: the provider's)" },
       "max-hourly-price": { help: "provision: no candidate above this price in US dollars per hour is asked for" },
       spot: { help: "provision: true asks for a spot or interruptible box where the provider has one (default false)", default: "false", kind: "boolean" },
-      count: { help: "provision: boxes for one run (default 1; more is for a multi-node run)", default: "1" },
+      count: {
+        help: "provision: boxes for one run (default 1; 2 to 16 for a run on many boxes, named <name>-<rank>, rented at once, each with its own host key; output nodes is launch's nodes)",
+        default: "1"
+      },
       name: { help: "provision: the instance's name at the provider (default tether-<run-id>); how tether finds its own instances" },
       "provision-timeout": {
         help: "provision: from the create call to a pinned SSH login; a box not up by then is destroyed (default 15m)",
@@ -22890,8 +22893,8 @@ function parseProvisionPhase(inputs, env, rent) {
       "max-hourly-price",
       `${provider}'s API lists no prices, so tether cannot hold a create to a price; drop max-hourly-price and choose the instance types`
     );
-  const count = number("count", inputs["count"], 1, 1, 64);
-  if (count !== 1) throw new InputError("count", "more than one box per run comes with multi-node runs (not yet); rent one box, or one per run");
+  const count = number("count", inputs["count"], 1, 1, NODES_MAX);
+  if (!Number.isInteger(count)) throw new InputError("count", "must be a whole number of boxes");
   const name = (inputs["name"] ?? "").trim() || `tether-${runId2}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new InputError("name", `${show(name)} is not an instance name (1-64 of A-Z a-z 0-9 . _ -)`);
   const image = (inputs["image"] ?? "").trim() || null;
@@ -22920,6 +22923,7 @@ function parseProvisionPhase(inputs, env, rent) {
     maxHourlyPrice,
     spot,
     name,
+    count,
     user: user2,
     key,
     connectTimeoutMs,
@@ -22938,6 +22942,7 @@ var init_provision = __esm({
     init_errors();
     init_values();
     init_patrol();
+    init_nodes();
     TYPE = /^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,63}$/;
     REGION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
   }
@@ -28383,7 +28388,9 @@ var init_outputs = __esm({
         spot: "true when the box is a spot or interruptible one",
         destroyed: "with a failed provision of a created box: true when it was destroyed and polled to gone, false when it may still bill",
         "record-url": "with report-to: the comment holding the signed provision record (launch's registration replaces it)",
-        "provision-file": "when ready: the signed hand-off file (tether-provision-<run-id>.json) that tether launch --from-provision reads"
+        "provision-file": "when ready: the signed hand-off file (tether-provision-<run-id>.json) that tether launch --from-provision reads",
+        nodes: "with count above 1, when every box is ready: launch's nodes as they are, one box a line, rank 0 first: user@host:port SHA256:\u2026 instance-id=ID",
+        "instance-ids": "with count above 1: JSON array of the instances that came up (ready or, when the provision failed, left running)"
       },
       recover: {
         result: "recovered (the next attempt runs on a new box), refused (why: nothing was rented or touched) or failed (provision's or launch's own errors say why)",
@@ -28911,10 +28918,10 @@ var init_release = __esm({
 });
 
 // src/record/progress.ts
-function last(re, text, pick4) {
+function last(re, text, pick5) {
   let out = null;
   re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) out = pick4(m);
+  for (let m = re.exec(text); m; m = re.exec(text)) out = pick5(m);
   return out;
 }
 function parseProgress(tail, extra = []) {
@@ -37739,6 +37746,19 @@ var init_fresh = __esm({
 });
 
 // src/registry/provisioned.ts
+function provisionedInstances(p) {
+  if (!p.nodes) return [p];
+  return p.nodes.map((n) => ({
+    runId: p.runId,
+    provider: p.provider,
+    instanceId: n.instanceId,
+    instanceType: n.instanceType,
+    region: n.region,
+    hourlyPrice: n.hourlyPrice,
+    hostKeyFingerprint: n.hostKeyFingerprint,
+    createdAt: n.createdAt
+  }));
+}
 function fields2(p) {
   return {
     schema: PROVISIONED_SCHEMA,
@@ -37749,7 +37769,18 @@ function fields2(p) {
     region: p.region,
     hourly_price: p.hourlyPrice,
     host_key_fingerprint: p.hostKeyFingerprint,
-    created_at: p.createdAt
+    created_at: p.createdAt,
+    ...p.nodes ? {
+      nodes: p.nodes.map((n) => ({
+        rank: n.rank,
+        instance_id: n.instanceId,
+        instance_type: n.instanceType,
+        region: n.region,
+        hourly_price: n.hourlyPrice,
+        host_key_fingerprint: n.hostKeyFingerprint,
+        created_at: n.createdAt
+      }))
+    } : {}
   };
 }
 function provisionedBytes(p) {
@@ -37759,7 +37790,7 @@ function renderProvisioned(p, signed, code2) {
   const json = sortedJson({ ...fields2(p), ...signed });
   return [
     registrationMarker(p.runId),
-    `\u{1F6F0}\uFE0F tether provisioned ${code2(p.instanceId)} at ${code2(p.provider)} (${code2(p.instanceType)} in ${code2(p.region)}${p.hourlyPrice ? `, $${p.hourlyPrice}/h` : ""}) for run ${code2(p.runId)} at ${code2(p.createdAt)}. It bills from then on; until launch registers the run here, the patrol shows it as billing with no run behind it.`,
+    (p.nodes ? `\u{1F6F0}\uFE0F tether provisioned ${p.nodes.length} instances for a run on many boxes at ${code2(p.provider)} (${p.nodes.map((n) => `rank ${n.rank} ${code2(n.instanceId)}`).join(", ")}) ` : `\u{1F6F0}\uFE0F tether provisioned ${code2(p.instanceId)} at ${code2(p.provider)} (${code2(p.instanceType)} in ${code2(p.region)}${p.hourlyPrice ? `, $${p.hourlyPrice}/h` : ""}) `) + `for run ${code2(p.runId)} at ${code2(p.createdAt)}. It bills from then on; until launch registers the run here, the patrol shows it as billing with no run behind it.`,
     `${OPEN2}${Buffer.from(json).toString("base64")}${CLOSE2}`
   ].join("\n");
 }
@@ -37773,17 +37804,34 @@ function readProvisioned(body) {
   const o = obj(parseJson(Buffer.from(b642, "base64").toString("utf8"), "the provision record", 8192), "provision record");
   const w = "provision record";
   if (str(o, "schema", w, { max: 64 }) !== PROVISIONED_SCHEMA) throw new BoxDataError(`${w}: schema is not ${PROVISIONED_SCHEMA}`);
+  const one2 = (x, at) => ({
+    instanceId: str(x, "instance_id", at, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+    instanceType: str(x, "instance_type", at, { max: 64, pattern: /^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,63}$/ }),
+    region: str(x, "region", at, { max: 64, pattern: /^[a-z0-9][a-z0-9-]{0,63}$/ }),
+    hourlyPrice: str(x, "hourly_price", at, { max: 12, pattern: /^(\d{1,5}(\.\d{1,4})?)?$/ }),
+    hostKeyFingerprint: str(x, "host_key_fingerprint", at, { max: 50, pattern: FINGERPRINT }),
+    createdAt: str(x, "created_at", at, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/ })
+  });
+  const entry = {
+    runId: str(o, "run_id", w, { max: 64, pattern: RUN_ID }),
+    provider: str(o, "provider", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
+    ...one2(o, w)
+  };
+  if (o["nodes"] !== void 0) {
+    const seen = /* @__PURE__ */ new Set();
+    entry.nodes = arr(o, "nodes", w, 16).map((x, i) => {
+      const at = `${w}.nodes[${i}]`;
+      const n = obj(x, at);
+      const rank2 = int(n, "rank", at, { min: 0, max: 15 });
+      if (seen.has(rank2)) throw new BoxDataError(`${at}.rank ${rank2} is named twice`);
+      seen.add(rank2);
+      return { rank: rank2, ...one2(n, at) };
+    });
+    if (!entry.nodes.length || entry.nodes[0].instanceId !== entry.instanceId)
+      throw new BoxDataError(`${w}.nodes does not start with the record's own instance`);
+  }
   return {
-    entry: {
-      runId: str(o, "run_id", w, { max: 64, pattern: RUN_ID }),
-      provider: str(o, "provider", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
-      instanceId: str(o, "instance_id", w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
-      instanceType: str(o, "instance_type", w, { max: 64, pattern: /^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,63}$/ }),
-      region: str(o, "region", w, { max: 64, pattern: /^[a-z0-9][a-z0-9-]{0,63}$/ }),
-      hourlyPrice: str(o, "hourly_price", w, { max: 12, pattern: /^(\d{1,5}(\.\d{1,4})?)?$/ }),
-      hostKeyFingerprint: str(o, "host_key_fingerprint", w, { max: 50, pattern: FINGERPRINT }),
-      createdAt: str(o, "created_at", w, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/ })
-    },
+    entry,
     signer: str(o, "signer", w, { max: 50, pattern: FINGERPRINT }),
     sig: str(o, "sig", w, { max: 2048, pattern: /^[A-Za-z0-9+/]+={0,2}$/ })
   };
@@ -37852,7 +37900,7 @@ function registeredHosts(found, cred, own) {
       const p = verifiedProvisioned(f.body, cred);
       if ("why" in p) refused.push(`${f.runId}: provision record: ${p.why}`);
       else if (p.entry.runId !== f.runId) refused.push(`${f.runId}: provision record: it is for run ${p.entry.runId}, not the one its comment names`);
-      else provisioned.push(p.entry);
+      else provisioned.push(...provisionedInstances(p.entry));
       continue;
     }
     let e;
@@ -44212,7 +44260,8 @@ async function provisionRecord(cfg, deps, reporter) {
   const checked = verifiedProvisioned(body, loadCredential(key));
   if ("why" in checked) return { refused: `run ${cfg.runId}'s provision record is not to be trusted (${checked.why}): nothing is destroyed on its word` };
   if (checked.entry.runId !== cfg.runId) return { refused: `the provision record found for run ${cfg.runId} is run ${checked.entry.runId}'s` };
-  return { record: checked.entry };
+  const all = provisionedInstances(checked.entry);
+  return { record: all.find((p) => p.instanceId === cfg.instanceId) ?? all[0] };
 }
 async function schedulerJobs(cfg, deps, reporter) {
   if (!FACTS[cfg.provider].scheduler || !cfg.connection || !deps.registration) return { jobs: null };
@@ -44982,26 +45031,19 @@ function publicHalf(cfg) {
   if (!k || k instanceof Error) throw new InputError(cfg.key.kind === "path" ? "ssh-key-path" : "ssh-key", "is not a usable private key");
   return { cred, publicKey: `${k.type} ${k.getPublicSSH().toString("base64")}` };
 }
-async function provisionPhase(cfg, ctx, tuning = {}) {
-  const { reporter, ports, env } = ctx;
-  const t = { ...TUNING, ...tuning };
-  reporter.mask(cfg.apiKey);
-  const module = providerModule(cfg.provider);
+async function rentOne(r, name, created) {
+  const { cfg, ctx, t, module, cred, publicKey, user: user2 } = r;
   const rent = module.provision;
-  const { cred, publicKey } = publicHalf(cfg);
-  const user2 = cfg.user || module.facts.loginUser || "root";
   const hostKey = newHostKey(`tether-${cfg.runId}`);
-  for (const line of hostKey.privateKey.split("\n")) if (line.trim().length > 20) reporter.mask(line.trim());
-  const recordFile = join10(ports.workspace, `tether-provision-${cfg.runId}.json`);
-  const log = (line) => reporter.info(line);
-  let handoff = null;
-  const outcome = await provision(
+  for (const line of hostKey.privateKey.split("\n")) if (line.trim().length > 20) ctx.reporter.mask(line.trim());
+  const log = (line) => ctx.reporter.info(line);
+  return provision(
     {
       types: cfg.types,
       regions: cfg.regions,
       maxHourlyPrice: cfg.maxHourlyPrice,
       spec: {
-        name: cfg.name,
+        name,
         image: cfg.image,
         diskGb: cfg.diskGb,
         spot: cfg.spot,
@@ -45020,36 +45062,49 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
     {
       provisioner: rent.make({
         apiKey: cfg.apiKey,
-        aws: cfg.awsRegion ? awsFromEnv(cfg.awsRegion, env, cfg.subnet, cfg.securityGroup) : null,
+        aws: cfg.awsRegion ? awsFromEnv(cfg.awsRegion, ctx.env, cfg.subnet, cfg.securityGroup) : null,
         apiUrl: cfg.apiUrl,
         callTimeoutMs: t.callTimeoutMs,
         log
       }),
-      created: async (instanceId, c) => {
-        reporter.output("instance-id", instanceId);
-        reporter.output("provider", cfg.provider);
-        await recordOnGitHub(cfg, cred, instanceId, c, hostKey.fingerprint, ctx);
-        handoff = {
-          runId: cfg.runId,
-          provider: cfg.provider,
-          instanceId,
-          instanceType: c.instanceType,
-          region: c.region,
-          hourlyPrice: c.hourlyPrice,
-          spot: cfg.spot,
-          hostKeyFingerprint: hostKey.fingerprint,
-          createdAt: (/* @__PURE__ */ new Date()).toISOString(),
-          ready: null
-        };
-        writeHandoff(recordFile, handoff, cred);
-      },
+      created: (instanceId, c) => created(instanceId, c, hostKey.fingerprint),
       reach: (host2, port2, fp) => reachBox(cfg, cred, user2, host2, port2, fp),
-      destroy: (instanceId) => destroyBox(cfg, module, env, t, log, instanceId),
+      destroy: (instanceId) => destroyBox(cfg, module, ctx.env, t, log, instanceId),
       log,
       now: Date.now,
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms))
+      sleep: (ms) => new Promise((res) => setTimeout(res, ms))
     }
   );
+}
+async function provisionPhase(cfg, ctx, tuning = {}) {
+  const { reporter, ports } = ctx;
+  const t = { ...TUNING, ...tuning };
+  reporter.mask(cfg.apiKey);
+  const module = providerModule(cfg.provider);
+  const { cred, publicKey } = publicHalf(cfg);
+  const user2 = cfg.user || module.facts.loginUser || "root";
+  const r = { cfg, ctx, t, module, cred, publicKey, user: user2 };
+  if (cfg.count > 1) return provisionNodes(r);
+  const recordFile = join10(ports.workspace, `tether-provision-${cfg.runId}.json`);
+  let handoff = null;
+  const outcome = await rentOne(r, cfg.name, async (instanceId, c, fingerprint2) => {
+    reporter.output("instance-id", instanceId);
+    reporter.output("provider", cfg.provider);
+    await recordOnGitHub(cfg, cred, provisionedOf(cfg, instanceId, c, fingerprint2), ctx);
+    handoff = {
+      runId: cfg.runId,
+      provider: cfg.provider,
+      instanceId,
+      instanceType: c.instanceType,
+      region: c.region,
+      hourlyPrice: c.hourlyPrice,
+      spot: cfg.spot,
+      hostKeyFingerprint: fingerprint2,
+      createdAt: (/* @__PURE__ */ new Date()).toISOString(),
+      ready: null
+    };
+    writeHandoff(recordFile, handoff, cred);
+  });
   const made = handoff;
   if (outcome.result === "ready" && made) {
     writeHandoff(
@@ -45061,13 +45116,8 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
   }
   return report(cfg, outcome, user2, ctx);
 }
-function writeHandoff(file, h, cred) {
-  writeFileSync5(file, renderHandoff(h, "privateKey" in cred ? sign(cred, handoffBytes(h)) : null), { mode: 384 });
-}
-async function recordOnGitHub(cfg, cred, instanceId, c, fingerprint2, ctx) {
-  const store = cfg.store ? ctx.ports.statusStore?.(cfg.store) : void 0;
-  if (!store?.register) return;
-  const entry = {
+function provisionedOf(cfg, instanceId, c, fingerprint2) {
+  return {
     runId: cfg.runId,
     provider: cfg.provider,
     instanceId,
@@ -45077,6 +45127,77 @@ async function recordOnGitHub(cfg, cred, instanceId, c, fingerprint2, ctx) {
     hostKeyFingerprint: fingerprint2,
     createdAt: (/* @__PURE__ */ new Date()).toISOString()
   };
+}
+async function provisionNodes(r) {
+  const { cfg, ctx, cred, user: user2 } = r;
+  const { reporter } = ctx;
+  const named = [];
+  let writes = Promise.resolve();
+  let first = () => void 0;
+  const firstNamed = new Promise((res) => first = res);
+  const rentRank = (rank2) => rentOne(r, `${cfg.name}-${rank2}`, async (instanceId, c, fingerprint2) => {
+    const one2 = provisionedOf(cfg, instanceId, c, fingerprint2);
+    named.push({ rank: rank2, ...one2 });
+    reporter.info(`provision: rank ${rank2} is ${instanceId}`);
+    const record = { runId: cfg.runId, provider: cfg.provider, ...pick3(named[0]), nodes: [...named] };
+    writes = writes.then(() => recordOnGitHub(cfg, cred, record, ctx));
+    await writes;
+    if (rank2 === 0) first();
+  });
+  const zero = rentRank(0).finally(() => first());
+  await firstNamed;
+  const outcomes = await Promise.all([zero, ...Array.from({ length: cfg.count - 1 }, (_, k) => rentRank(k + 1))]);
+  await writes;
+  const lines = outcomes.map(
+    (o, rank2) => o.result === "ready" ? `${user2}@${o.host}:${o.port} ${o.hostKeyFingerprint} instance-id=${o.instanceId}` : `rank ${rank2}: ${o.why}${o.instanceId ? ` (${o.instanceId} ${o.destroyed ? "destroyed" : "may still bill"})` : ""}`
+  );
+  reporter.output("provider", cfg.provider);
+  reporter.output("user", user2);
+  reporter.output("spot", String(cfg.spot));
+  const ready = outcomes.filter((o) => o.result === "ready");
+  const rows = outcomes.map(
+    (o, rank2) => `| ${rank2} | ${o.result === "ready" ? `${code(o.instanceId)} | ${code(`${user2}@${o.host}:${o.port}`)} | ${code(o.hostKeyFingerprint)}` : `${o.instanceId ? code(o.instanceId) : "\u2014"} | **${o.result}** | ${inert(o.why)}`} |`
+  );
+  const table2 = ["| rank | instance | at | host key / why |", "|---|---|---|---|", ...rows].join("\n");
+  if (ready.length === outcomes.length) {
+    reporter.output("result", "ready");
+    reporter.output("reason", `${outcomes.length} boxes ready`);
+    reporter.output("nodes", lines.join("\n"));
+    reporter.output("instance-ids", JSON.stringify(ready.map((o) => o.instanceId)));
+    reporter.summary(
+      `### \u{1F6F0}\uFE0F tether provision \u2014 ${code(cfg.runId)}: ${outcomes.length} boxes ready
+
+${table2}
+
+Each host key was generated on this runner for its box only and pinned before the first connection; output \`nodes\` is launch's \`nodes\`. They bill until torn down.`
+    );
+    return 0;
+  }
+  const left = ready.map((o) => o.result === "ready" ? o.instanceId : "");
+  const unsure = outcomes.some((o) => o.result === "failed" && o.instanceId && o.destroyed === false);
+  const why = `${outcomes.length - ready.length} of ${outcomes.length} boxes did not come up: ${lines.filter((_, i) => outcomes[i].result !== "ready").join(" | ")}`;
+  reporter.output("result", "failed");
+  reporter.output("reason", why);
+  reporter.output("instance-ids", JSON.stringify(left));
+  reporter.error(
+    `provision failed: ${why}${left.length ? `; ${left.join(", ")} came up and are left running (recorded; nothing ran on them): launch on them or tear them down` : ""}`
+  );
+  reporter.summary(
+    `### ${left.length || unsure ? "\u{1F6A8}" : "\u26D4"} tether provision \u2014 ${code(cfg.runId)}: ${ready.length} of ${outcomes.length} boxes up
+
+${table2}
+
+` + (left.length ? `${left.map((i) => code(i)).join(", ")} came up and bill: nothing ran on them and no person approved a destroy, so they are left for you (the provision record names them; teardown with report-to destroys each behind its approval).` : "")
+  );
+  return left.length || unsure ? 5 : 1;
+}
+function writeHandoff(file, h, cred) {
+  writeFileSync5(file, renderHandoff(h, "privateKey" in cred ? sign(cred, handoffBytes(h)) : null), { mode: 384 });
+}
+async function recordOnGitHub(cfg, cred, entry, ctx) {
+  const store = cfg.store ? ctx.ports.statusStore?.(cfg.store) : void 0;
+  if (!store?.register) return;
+  const instanceId = entry.nodes ? entry.nodes.map((n) => n.instanceId).join(", ") : entry.instanceId;
   try {
     const url = await store.register(cfg.runId, renderProvisioned(entry, sign(cred, provisionedBytes(entry)), code));
     ctx.reporter.output("record-url", url);
@@ -45174,7 +45295,7 @@ ${o.tried.map((x) => `- ${inert(x)}`).join("\n")}` : "";
 ${inert(o.why)}${tried}`);
   return o.instanceId && o.destroyed === false ? 5 : 1;
 }
-var import_ssh25, TUNING;
+var import_ssh25, TUNING, pick3;
 var init_phase8 = __esm({
   "src/provision/phase.ts"() {
     "use strict";
@@ -45194,6 +45315,14 @@ var init_phase8 = __esm({
     init_sign();
     init_provision2();
     TUNING = { pollMs: 2e3, callTimeoutMs: 3e4, destroyDeadlineMs: 10 * 6e4 };
+    pick3 = (n) => ({
+      instanceId: n.instanceId,
+      instanceType: n.instanceType,
+      region: n.region,
+      hourlyPrice: n.hourlyPrice,
+      hostKeyFingerprint: n.hostKeyFingerprint,
+      createdAt: n.createdAt
+    });
   }
 });
 
@@ -45449,7 +45578,7 @@ async function planRecovery(cfg, ctx, sleep, { reg, terms }) {
   const { ports, env } = ctx;
   if (!cfg.syncDest)
     throw new InputError("sync-dest", "is required for a replace: the patrol's sync directory on this runner, where the run's verified checkpoints are");
-  const provInputs = withDefaults("provision", { ...pick3(cfg.inputs, PROVISION_KEYS), "run-id": cfg.runId });
+  const provInputs = withDefaults("provision", { ...pick4(cfg.inputs, PROVISION_KEYS), "run-id": cfg.runId });
   const provision2 = { ...parseProvision(provInputs, env), store: null };
   if (provision2.provider !== reg.provider)
     throw new InputError("provider", `is ${provision2.provider}, but ${cfg.runId} was rented at ${reg.provider}: a recovery rents the same spec`);
@@ -45493,7 +45622,7 @@ async function planRecovery(cfg, ctx, sleep, { reg, terms }) {
 }
 async function restartInstance(cfg, ctx, reg, terms, sleep, t0) {
   const { reporter, env } = ctx;
-  const provInputs = withDefaults("provision", { ...pick3(cfg.inputs, PROVISION_KEYS), "run-id": cfg.runId });
+  const provInputs = withDefaults("provision", { ...pick4(cfg.inputs, PROVISION_KEYS), "run-id": cfg.runId });
   const provision2 = { ...parseProvision(provInputs, env), store: null };
   if (provision2.provider !== reg.provider)
     throw new InputError("provider", `is ${provision2.provider}, but ${cfg.runId} was rented at ${reg.provider}: a restart asks the same provider`);
@@ -45524,7 +45653,7 @@ async function restartInstance(cfg, ctx, reg, terms, sleep, t0) {
   }
   const inputs = strings(
     withDefaults("launch", {
-      ...pick3(cfg.inputs, ["ssh-key", "ssh-key-path", "connect-timeout", "report-to", "github-token", "secrets", "env", "audit", "require-gpu"]),
+      ...pick4(cfg.inputs, ["ssh-key", "ssh-key-path", "connect-timeout", "report-to", "github-token", "secrets", "env", "audit", "require-gpu"]),
       host: state.host,
       port: String(state.port),
       user: reg.user,
@@ -45622,7 +45751,7 @@ async function providerSays(reg, provision2, env, confirmMs, sleep) {
 function launchInputsOf(cfg, reg, terms, workspace) {
   return strings(
     withDefaults("launch", {
-      ...pick3(cfg.inputs, [
+      ...pick4(cfg.inputs, [
         "ssh-key",
         "ssh-key-path",
         "connect-timeout",
@@ -45694,7 +45823,7 @@ function restoredText(files, done) {
   const shown = files.slice(0, 20).map((f) => `${code(f.cell ?? "")} ${code(f.path)} (step ${f.step ?? "unknown"})`);
   return `, each cell from its newest checkpoint restored from this runner's sync: ${shown.join(", ")}${files.length > 20 ? `, and ${files.length - 20} more` : ""}.` + (done.length ? ` ${done.length} cell(s) had finished (${done.slice(0, 20).map((c) => code(c)).join(", ")}): recorded done, not run again.` : "");
 }
-var Refusal, RESTART_DEADLINE_MS, RESTART_POLL_MS, PROVISION_KEYS, strings, pick3;
+var Refusal, RESTART_DEADLINE_MS, RESTART_POLL_MS, PROVISION_KEYS, strings, pick4;
 var init_phase9 = __esm({
   "src/recover/phase.ts"() {
     "use strict";
@@ -45726,7 +45855,7 @@ var init_phase9 = __esm({
       (n) => PHASE_INPUTS.recover.includes(n) && n !== "report-to" && n !== "github-token"
     );
     strings = (o) => Object.fromEntries(Object.entries(o).map(([k, x]) => [k, x ?? ""]));
-    pick3 = (inputs, keys) => Object.fromEntries(keys.filter((k) => (inputs[k] ?? "") !== "").map((k) => [k, inputs[k]]));
+    pick4 = (inputs, keys) => Object.fromEntries(keys.filter((k) => (inputs[k] ?? "") !== "").map((k) => [k, inputs[k]]));
   }
 });
 
@@ -46717,7 +46846,7 @@ var init_phases = __esm({
     init_defaults();
     init_inputs();
     init_outputs();
-    lazy = (load, pick4) => async (cfg, ctx) => pick4(await load())(cfg, ctx);
+    lazy = (load, pick5) => async (cfg, ctx) => pick5(await load())(cfg, ctx);
     PHASES = {
       audit: {
         name: "audit",

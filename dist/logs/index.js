@@ -7,22 +7,22 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-JKXOHBJU.js";
+} from "../chunks/chunk-OVJ4SCBH.js";
 import "../chunks/chunk-PH7IAEM6.js";
 import "../chunks/chunk-J4JGH25V.js";
-import "../chunks/chunk-7UBXXRGM.js";
+import "../chunks/chunk-OOFBLIKY.js";
 import "../chunks/chunk-24IZYYAF.js";
-import "../chunks/chunk-M3YTIYVE.js";
+import "../chunks/chunk-PEVD5T2B.js";
 import "../chunks/chunk-DR4EG23G.js";
 import "../chunks/chunk-DWVTGVDL.js";
 import "../chunks/chunk-XVI6BGPG.js";
-import "../chunks/chunk-JUXJXON7.js";
-import "../chunks/chunk-LJWKOY2Y.js";
+import "../chunks/chunk-REKSNWLM.js";
+import "../chunks/chunk-YAATTMFO.js";
 import "../chunks/chunk-D3OBCIDC.js";
 import "../chunks/chunk-B44AY4NO.js";
 import "../chunks/chunk-NMVVBMUM.js";
-import "../chunks/chunk-WJL4JANK.js";
-import "../chunks/chunk-LRZTQRF3.js";
+import "../chunks/chunk-H4YRDYGL.js";
+import "../chunks/chunk-MTUBNZTH.js";
 import "../chunks/chunk-NCPTB3VZ.js";
 import "../chunks/chunk-WNED74TN.js";
 import "../chunks/chunk-DHT7G7Q2.js";

@@ -93,6 +93,8 @@ export const OUTPUT_DOCS = {
     destroyed: 'with a failed provision of a created box: true when it was destroyed and polled to gone, false when it may still bill',
     'record-url': "with report-to: the comment holding the signed provision record (launch's registration replaces it)",
     'provision-file': 'when ready: the signed hand-off file (tether-provision-<run-id>.json) that tether launch --from-provision reads',
+    nodes: "with count above 1, when every box is ready: launch's nodes as they are, one box a line, rank 0 first: user@host:port SHA256:… instance-id=ID",
+    'instance-ids': 'with count above 1: JSON array of the instances that came up (ready or, when the provision failed, left running)',
   },
   recover: {
     result:

@@ -2,6 +2,7 @@ import { parseKeySource, type Inputs, type KeySource } from './connection.ts';
 import { InputError } from './errors.ts';
 import * as v from './values.ts';
 import { parseStore, type StoreSpec } from './patrol.ts';
+import { NODES_MAX } from './nodes.ts';
 
 /** `tether provision`: what to rent, where, for which run, and the key whose public half goes to the provider. */
 export interface ProvisionPhaseConfig {
@@ -17,6 +18,8 @@ export interface ProvisionPhaseConfig {
   maxHourlyPrice: number | null;
   spot: boolean;
   name: string;
+  /** Boxes to rent: 1, or 2 to 16 for a run on many boxes (each named `<name>-<rank>`). */
+  count: number;
   /** Empty: the provider's login user. */
   user: string;
   key: KeySource;
@@ -89,8 +92,9 @@ export function parseProvisionPhase(inputs: Inputs, env: Inputs, rent: (provider
       'max-hourly-price',
       `${provider}'s API lists no prices, so tether cannot hold a create to a price; drop max-hourly-price and choose the instance types`,
     );
-  const count = v.number('count', inputs['count'], 1, 1, 64);
-  if (count !== 1) throw new InputError('count', 'more than one box per run comes with multi-node runs (not yet); rent one box, or one per run');
+  // More than one: the boxes of a run on many boxes (output nodes is launch's nodes), at most launch's NODES_MAX.
+  const count = v.number('count', inputs['count'], 1, 1, NODES_MAX);
+  if (!Number.isInteger(count)) throw new InputError('count', 'must be a whole number of boxes');
   const name = (inputs['name'] ?? '').trim() || `tether-${runId}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new InputError('name', `${v.show(name)} is not an instance name (1-64 of A-Z a-z 0-9 . _ -)`);
   const image = (inputs['image'] ?? '').trim() || null;
@@ -119,6 +123,7 @@ export function parseProvisionPhase(inputs: Inputs, env: Inputs, rent: (provider
     maxHourlyPrice,
     spot,
     name,
+    count,
     user,
     key,
     connectTimeoutMs,

@@ -22,7 +22,7 @@ import { TransportError } from '../ssh/errors.ts';
 import { loadCredential } from '../ssh/keys.ts';
 import { cloudConfig, newHostKey } from './hostkey.ts';
 import { moneyText } from '../registry/entry.ts';
-import { provisionedBytes, renderProvisioned, type Provisioned } from '../registry/provisioned.ts';
+import { provisionedBytes, renderProvisioned, type Provisioned, type ProvisionedNode } from '../registry/provisioned.ts';
 import { sign } from '../ssh/sign.ts';
 import { provision, where, type ProvisionOutcome } from './provision.ts';
 
@@ -43,27 +43,38 @@ function publicHalf(cfg: ProvisionPhaseConfig): { cred: ReturnType<typeof loadCr
   return { cred, publicKey: `${k.type} ${k.getPublicSSH().toString('base64')}` };
 }
 
-export async function provisionPhase(cfg: ProvisionPhaseConfig, ctx: PhaseContext, tuning: Partial<ProvisionTuning> = {}): Promise<number> {
-  const { reporter, ports, env } = ctx;
-  const t = { ...TUNING, ...tuning };
-  reporter.mask(cfg.apiKey);
-  const module = providerModule(cfg.provider as ProviderName);
-  const rent = module.provision!;
-  const { cred, publicKey } = publicHalf(cfg);
-  const user = cfg.user || module.facts.loginUser || 'root';
-  const hostKey = newHostKey(`tether-${cfg.runId}`);
-  for (const line of hostKey.privateKey.split('\n')) if (line.trim().length > 20) reporter.mask(line.trim());
-  const recordFile = join(ports.workspace, `tether-provision-${cfg.runId}.json`);
-  const log = (line: string) => reporter.info(line);
+/** What renting one box needs from the phase: the account key's halves, the login, the tuning. */
+interface RentContext {
+  cfg: ProvisionPhaseConfig;
+  ctx: PhaseContext;
+  t: ProvisionTuning;
+  module: ReturnType<typeof providerModule>;
+  cred: ReturnType<typeof loadCredential>;
+  publicKey: string;
+  user: string;
+}
 
-  let handoff: Handoff | null = null;
-  const outcome = await provision(
+/**
+ * One box rented: its own host key made here, the create call, the wait for SSH with exactly that key, and the
+ * provider's destroy of a box that never came up. `created` runs the moment the provider names the instance.
+ */
+async function rentOne(
+  r: RentContext,
+  name: string,
+  created: (instanceId: string, c: Candidate, hostKeyFingerprint: string) => Promise<void>,
+): Promise<ProvisionOutcome> {
+  const { cfg, ctx, t, module, cred, publicKey, user } = r;
+  const rent = module.provision!;
+  const hostKey = newHostKey(`tether-${cfg.runId}`);
+  for (const line of hostKey.privateKey.split('\n')) if (line.trim().length > 20) ctx.reporter.mask(line.trim());
+  const log = (line: string) => ctx.reporter.info(line);
+  return provision(
     {
       types: cfg.types,
       regions: cfg.regions,
       maxHourlyPrice: cfg.maxHourlyPrice,
       spec: {
-        name: cfg.name,
+        name,
         image: cfg.image,
         diskGb: cfg.diskGb,
         spot: cfg.spot,
@@ -82,37 +93,52 @@ export async function provisionPhase(cfg: ProvisionPhaseConfig, ctx: PhaseContex
     {
       provisioner: rent.make({
         apiKey: cfg.apiKey,
-        aws: cfg.awsRegion ? awsFromEnv(cfg.awsRegion, env, cfg.subnet, cfg.securityGroup) : null,
+        aws: cfg.awsRegion ? awsFromEnv(cfg.awsRegion, ctx.env, cfg.subnet, cfg.securityGroup) : null,
         apiUrl: cfg.apiUrl,
         callTimeoutMs: t.callTimeoutMs,
         log,
       }),
-      created: async (instanceId: string, c: Candidate) => {
-        // Said at once, before the wait: from here on the instance bills, and a killed provision leaves this behind.
-        reporter.output('instance-id', instanceId);
-        reporter.output('provider', cfg.provider);
-        await recordOnGitHub(cfg, cred, instanceId, c, hostKey.fingerprint, ctx);
-        handoff = {
-          runId: cfg.runId,
-          provider: cfg.provider,
-          instanceId,
-          instanceType: c.instanceType,
-          region: c.region,
-          hourlyPrice: c.hourlyPrice,
-          spot: cfg.spot,
-          hostKeyFingerprint: hostKey.fingerprint,
-          createdAt: new Date().toISOString(),
-          ready: null,
-        };
-        writeHandoff(recordFile, handoff, cred);
-      },
+      created: (instanceId: string, c: Candidate) => created(instanceId, c, hostKey.fingerprint),
       reach: (host, port, fp) => reachBox(cfg, cred, user, host, port, fp),
-      destroy: (instanceId) => destroyBox(cfg, module, env, t, log, instanceId),
+      destroy: (instanceId) => destroyBox(cfg, module, ctx.env, t, log, instanceId),
       log,
       now: Date.now,
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      sleep: (ms) => new Promise((res) => setTimeout(res, ms)),
     },
   );
+}
+
+export async function provisionPhase(cfg: ProvisionPhaseConfig, ctx: PhaseContext, tuning: Partial<ProvisionTuning> = {}): Promise<number> {
+  const { reporter, ports } = ctx;
+  const t = { ...TUNING, ...tuning };
+  reporter.mask(cfg.apiKey);
+  const module = providerModule(cfg.provider as ProviderName);
+  const { cred, publicKey } = publicHalf(cfg);
+  const user = cfg.user || module.facts.loginUser || 'root';
+  const r: RentContext = { cfg, ctx, t, module, cred, publicKey, user };
+  if (cfg.count > 1) return provisionNodes(r);
+  const recordFile = join(ports.workspace, `tether-provision-${cfg.runId}.json`);
+
+  let handoff: Handoff | null = null;
+  const outcome = await rentOne(r, cfg.name, async (instanceId, c, fingerprint) => {
+    // Said at once, before the wait: from here on the instance bills, and a killed provision leaves this behind.
+    reporter.output('instance-id', instanceId);
+    reporter.output('provider', cfg.provider);
+    await recordOnGitHub(cfg, cred, provisionedOf(cfg, instanceId, c, fingerprint), ctx);
+    handoff = {
+      runId: cfg.runId,
+      provider: cfg.provider,
+      instanceId,
+      instanceType: c.instanceType,
+      region: c.region,
+      hourlyPrice: c.hourlyPrice,
+      spot: cfg.spot,
+      hostKeyFingerprint: fingerprint,
+      createdAt: new Date().toISOString(),
+      ready: null,
+    };
+    writeHandoff(recordFile, handoff, cred);
+  });
   // (Set inside `created`, which TypeScript cannot see run.)
   const made = handoff as Handoff | null;
   if (outcome.result === 'ready' && made) {
@@ -127,23 +153,9 @@ export async function provisionPhase(cfg: ProvisionPhaseConfig, ctx: PhaseContex
   return report(cfg, outcome, user, ctx);
 }
 
-/** The hand-off file, signed with the connection's key where it is one tether holds (an agent cannot sign here). */
-function writeHandoff(file: string, h: Handoff, cred: ReturnType<typeof loadCredential>): void {
-  writeFileSync(file, renderHandoff(h, 'privateKey' in cred ? sign(cred, handoffBytes(h)) : null), { mode: 0o600 });
-}
-
-/** The signed provision record where report-to points, so the next patrol finds the instance even if this job dies now. */
-async function recordOnGitHub(
-  cfg: ProvisionPhaseConfig,
-  cred: ReturnType<typeof loadCredential>,
-  instanceId: string,
-  c: Candidate,
-  fingerprint: string,
-  ctx: PhaseContext,
-): Promise<void> {
-  const store = cfg.store ? ctx.ports.statusStore?.(cfg.store) : undefined;
-  if (!store?.register) return;
-  const entry: Provisioned = {
+/** The provision record of one instance, as it is named (created now). */
+function provisionedOf(cfg: ProvisionPhaseConfig, instanceId: string, c: Candidate, fingerprint: string): Provisioned {
+  return {
     runId: cfg.runId,
     provider: cfg.provider,
     instanceId,
@@ -153,6 +165,100 @@ async function recordOnGitHub(
     hostKeyFingerprint: fingerprint,
     createdAt: new Date().toISOString(),
   };
+}
+
+/**
+ * `count: N` (issue 28): N boxes for a run on many boxes, rented at once, each with its own host key. The run's one
+ * provision record names every instance the moment each is named (rewritten in turn), so a killed provision
+ * leaves nothing unseen. Ready when every box is: output `nodes` is launch's `nodes` as it is (rank by rank, each
+ * pinned, with its instance). A box that did not come up is destroyed as for one box; the ones that did are left
+ * up, recorded and listed (nothing ran on them, and no person approved a destroy): the step exits 5.
+ */
+async function provisionNodes(r: RentContext): Promise<number> {
+  const { cfg, ctx, cred, user } = r;
+  const { reporter } = ctx;
+  const named: ProvisionedNode[] = [];
+  let writes: Promise<void> = Promise.resolve();
+  // Rank 0 first, until the provider named it: its create registers the account key where a provider keeps one
+  // (two at once would race to add the same key); then the others, all at once.
+  let first: () => void = () => undefined;
+  const firstNamed = new Promise<void>((res) => (first = res));
+  const rentRank = (rank: number) =>
+    rentOne(r, `${cfg.name}-${rank}`, async (instanceId, c, fingerprint) => {
+      const one = provisionedOf(cfg, instanceId, c, fingerprint);
+      named.push({ rank, ...one });
+      reporter.info(`provision: rank ${rank} is ${instanceId}`);
+      const record: Provisioned = { runId: cfg.runId, provider: cfg.provider, ...pick(named[0]!), nodes: [...named] };
+      // One comment for the run, rewritten in turn as each instance is named (never two writes at once).
+      writes = writes.then(() => recordOnGitHub(cfg, cred, record, ctx));
+      await writes;
+      if (rank === 0) first();
+    });
+  const zero = rentRank(0).finally(() => first());
+  await firstNamed;
+  const outcomes = await Promise.all([zero, ...Array.from({ length: cfg.count - 1 }, (_, k) => rentRank(k + 1))]);
+  await writes;
+  const lines = outcomes.map((o, rank) =>
+    o.result === 'ready'
+      ? `${user}@${o.host}:${o.port} ${o.hostKeyFingerprint} instance-id=${o.instanceId}`
+      : `rank ${rank}: ${o.why}${o.instanceId ? ` (${o.instanceId} ${o.destroyed ? 'destroyed' : 'may still bill'})` : ''}`,
+  );
+  reporter.output('provider', cfg.provider);
+  reporter.output('user', user);
+  reporter.output('spot', String(cfg.spot));
+  const ready = outcomes.filter((o) => o.result === 'ready');
+  const rows = outcomes.map(
+    (o, rank) =>
+      `| ${rank} | ${o.result === 'ready' ? `${code(o.instanceId)} | ${code(`${user}@${o.host}:${o.port}`)} | ${code(o.hostKeyFingerprint)}` : `${o.instanceId ? code(o.instanceId) : '—'} | **${o.result}** | ${inert(o.why)}`} |`,
+  );
+  const table = ['| rank | instance | at | host key / why |', '|---|---|---|---|', ...rows].join('\n');
+  if (ready.length === outcomes.length) {
+    reporter.output('result', 'ready');
+    reporter.output('reason', `${outcomes.length} boxes ready`);
+    reporter.output('nodes', lines.join('\n'));
+    reporter.output('instance-ids', JSON.stringify(ready.map((o) => o.instanceId)));
+    reporter.summary(
+      `### 🛰️ tether provision — ${code(cfg.runId)}: ${outcomes.length} boxes ready\n\n${table}\n\nEach host key was generated on this runner for its box only and pinned before the first connection; output \`nodes\` is launch's \`nodes\`. They bill until torn down.`,
+    );
+    return 0;
+  }
+  const left = ready.map((o) => (o.result === 'ready' ? o.instanceId : ''));
+  const unsure = outcomes.some((o) => o.result === 'failed' && o.instanceId && o.destroyed === false);
+  const why = `${outcomes.length - ready.length} of ${outcomes.length} boxes did not come up: ${lines.filter((_, i) => outcomes[i]!.result !== 'ready').join(' | ')}`;
+  reporter.output('result', 'failed');
+  reporter.output('reason', why);
+  reporter.output('instance-ids', JSON.stringify(left));
+  reporter.error(
+    `provision failed: ${why}${left.length ? `; ${left.join(', ')} came up and are left running (recorded; nothing ran on them): launch on them or tear them down` : ''}`,
+  );
+  reporter.summary(
+    `### ${left.length || unsure ? '🚨' : '⛔'} tether provision — ${code(cfg.runId)}: ${ready.length} of ${outcomes.length} boxes up\n\n${table}\n\n` +
+      (left.length
+        ? `${left.map((i) => code(i)).join(', ')} came up and bill: nothing ran on them and no person approved a destroy, so they are left for you (the provision record names them; teardown with report-to destroys each behind its approval).`
+        : ''),
+  );
+  return left.length || unsure ? 5 : 1;
+}
+
+const pick = (n: ProvisionedNode) => ({
+  instanceId: n.instanceId,
+  instanceType: n.instanceType,
+  region: n.region,
+  hourlyPrice: n.hourlyPrice,
+  hostKeyFingerprint: n.hostKeyFingerprint,
+  createdAt: n.createdAt,
+});
+
+/** The hand-off file, signed with the connection's key where it is one tether holds (an agent cannot sign here). */
+function writeHandoff(file: string, h: Handoff, cred: ReturnType<typeof loadCredential>): void {
+  writeFileSync(file, renderHandoff(h, 'privateKey' in cred ? sign(cred, handoffBytes(h)) : null), { mode: 0o600 });
+}
+
+/** The signed provision record where report-to points, so the next patrol finds the instance even if this job dies now. */
+async function recordOnGitHub(cfg: ProvisionPhaseConfig, cred: ReturnType<typeof loadCredential>, entry: Provisioned, ctx: PhaseContext): Promise<void> {
+  const store = cfg.store ? ctx.ports.statusStore?.(cfg.store) : undefined;
+  if (!store?.register) return;
+  const instanceId = entry.nodes ? entry.nodes.map((n) => n.instanceId).join(', ') : entry.instanceId;
   try {
     const url = await store.register(cfg.runId, renderProvisioned(entry, sign(cred, provisionedBytes(entry)), code));
     ctx.reporter.output('record-url', url);

@@ -9,7 +9,7 @@ import type { Credential } from '../ssh/keys.ts';
 import { verify } from '../ssh/sign.ts';
 import { readRegistration, signedBytes, whereRegistered, type Registration } from './entry.ts';
 import { nodeKey } from '../record/grammar.ts';
-import { isProvisionRecord, provisionedBytes, readProvisioned, type Provisioned } from './provisioned.ts';
+import { isProvisionRecord, provisionedBytes, provisionedInstances, readProvisioned, type Provisioned } from './provisioned.ts';
 
 export interface Registered {
   hosts: HostEntry[];
@@ -63,7 +63,7 @@ export function registeredHosts(found: Array<{ runId: string; body: string }>, c
       const p = verifiedProvisioned(f.body, cred);
       if ('why' in p) refused.push(`${f.runId}: provision record: ${p.why}`);
       else if (p.entry.runId !== f.runId) refused.push(`${f.runId}: provision record: it is for run ${p.entry.runId}, not the one its comment names`);
-      else provisioned.push(p.entry);
+      else provisioned.push(...provisionedInstances(p.entry));
       continue;
     }
     let e: Registration;

@@ -8,7 +8,7 @@
 import { RUN_ID } from '../record/grammar.ts';
 import { FINGERPRINT } from '../record/hostkey.ts';
 import { sortedJson } from '../record/spec.ts';
-import { BoxDataError, obj, parseJson, str } from '../record/strict.ts';
+import { arr, BoxDataError, int, obj, parseJson, str } from '../record/strict.ts';
 import { registrationMarker } from './entry.ts';
 
 export const PROVISIONED_SCHEMA = 'tether.provisioned/v1';
@@ -23,6 +23,32 @@ export interface Provisioned {
   hourlyPrice: string;
   hostKeyFingerprint: string;
   createdAt: string;
+  /**
+   * A run on many boxes (provision's `count`): every instance created so far, rank by rank as each was named (the
+   * fields above are the first's). Signed with the rest; absent for one box.
+   */
+  nodes?: ProvisionedNode[];
+}
+
+/** One instance of a multi-node provision. */
+export type ProvisionedNode = { rank: number } & Pick<
+  Provisioned,
+  'instanceId' | 'instanceType' | 'region' | 'hourlyPrice' | 'hostKeyFingerprint' | 'createdAt'
+>;
+
+/** Every instance a record names, each as a record of its own (what the patrol lists and teardown matches). */
+export function provisionedInstances(p: Provisioned): Provisioned[] {
+  if (!p.nodes) return [p];
+  return p.nodes.map((n) => ({
+    runId: p.runId,
+    provider: p.provider,
+    instanceId: n.instanceId,
+    instanceType: n.instanceType,
+    region: n.region,
+    hourlyPrice: n.hourlyPrice,
+    hostKeyFingerprint: n.hostKeyFingerprint,
+    createdAt: n.createdAt,
+  }));
 }
 
 const OPEN = '<!-- tether:provisioned-data ';
@@ -39,6 +65,19 @@ function fields(p: Provisioned): Record<string, unknown> {
     hourly_price: p.hourlyPrice,
     host_key_fingerprint: p.hostKeyFingerprint,
     created_at: p.createdAt,
+    ...(p.nodes
+      ? {
+          nodes: p.nodes.map((n) => ({
+            rank: n.rank,
+            instance_id: n.instanceId,
+            instance_type: n.instanceType,
+            region: n.region,
+            hourly_price: n.hourlyPrice,
+            host_key_fingerprint: n.hostKeyFingerprint,
+            created_at: n.createdAt,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -55,7 +94,9 @@ export function renderProvisioned(p: Provisioned, signed: { signer: string; sig:
   const json = sortedJson({ ...fields(p), ...signed });
   return [
     registrationMarker(p.runId),
-    `🛰️ tether provisioned ${code(p.instanceId)} at ${code(p.provider)} (${code(p.instanceType)} in ${code(p.region)}${p.hourlyPrice ? `, $${p.hourlyPrice}/h` : ''}) ` +
+    (p.nodes
+      ? `🛰️ tether provisioned ${p.nodes.length} instances for a run on many boxes at ${code(p.provider)} (${p.nodes.map((n) => `rank ${n.rank} ${code(n.instanceId)}`).join(', ')}) `
+      : `🛰️ tether provisioned ${code(p.instanceId)} at ${code(p.provider)} (${code(p.instanceType)} in ${code(p.region)}${p.hourlyPrice ? `, $${p.hourlyPrice}/h` : ''}) `) +
       `for run ${code(p.runId)} at ${code(p.createdAt)}. It bills from then on; until launch registers the run here, the patrol shows it as billing with no run behind it.`,
     `${OPEN}${Buffer.from(json).toString('base64')}${CLOSE}`,
   ].join('\n');
@@ -72,17 +113,34 @@ export function readProvisioned(body: string): { entry: Provisioned; signer: str
   const o = obj(parseJson(Buffer.from(b64, 'base64').toString('utf8'), 'the provision record', 8192), 'provision record');
   const w = 'provision record';
   if (str(o, 'schema', w, { max: 64 }) !== PROVISIONED_SCHEMA) throw new BoxDataError(`${w}: schema is not ${PROVISIONED_SCHEMA}`);
+  const one = (x: Record<string, unknown>, at: string) => ({
+    instanceId: str(x, 'instance_id', at, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+    instanceType: str(x, 'instance_type', at, { max: 64, pattern: /^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,63}$/ }),
+    region: str(x, 'region', at, { max: 64, pattern: /^[a-z0-9][a-z0-9-]{0,63}$/ }),
+    hourlyPrice: str(x, 'hourly_price', at, { max: 12, pattern: /^(\d{1,5}(\.\d{1,4})?)?$/ }),
+    hostKeyFingerprint: str(x, 'host_key_fingerprint', at, { max: 50, pattern: FINGERPRINT }),
+    createdAt: str(x, 'created_at', at, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/ }),
+  });
+  const entry: Provisioned = {
+    runId: str(o, 'run_id', w, { max: 64, pattern: RUN_ID }),
+    provider: str(o, 'provider', w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
+    ...one(o, w),
+  };
+  if (o['nodes'] !== undefined) {
+    const seen = new Set<number>();
+    entry.nodes = arr(o, 'nodes', w, 16).map((x, i) => {
+      const at = `${w}.nodes[${i}]`;
+      const n = obj(x, at);
+      const rank = int(n, 'rank', at, { min: 0, max: 15 });
+      if (seen.has(rank)) throw new BoxDataError(`${at}.rank ${rank} is named twice`);
+      seen.add(rank);
+      return { rank, ...one(n, at) };
+    });
+    if (!entry.nodes.length || entry.nodes[0]!.instanceId !== entry.instanceId)
+      throw new BoxDataError(`${w}.nodes does not start with the record's own instance`);
+  }
   return {
-    entry: {
-      runId: str(o, 'run_id', w, { max: 64, pattern: RUN_ID }),
-      provider: str(o, 'provider', w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
-      instanceId: str(o, 'instance_id', w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
-      instanceType: str(o, 'instance_type', w, { max: 64, pattern: /^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,63}$/ }),
-      region: str(o, 'region', w, { max: 64, pattern: /^[a-z0-9][a-z0-9-]{0,63}$/ }),
-      hourlyPrice: str(o, 'hourly_price', w, { max: 12, pattern: /^(\d{1,5}(\.\d{1,4})?)?$/ }),
-      hostKeyFingerprint: str(o, 'host_key_fingerprint', w, { max: 50, pattern: FINGERPRINT }),
-      createdAt: str(o, 'created_at', w, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/ }),
-    },
+    entry,
     signer: str(o, 'signer', w, { max: 50, pattern: FINGERPRINT }),
     sig: str(o, 'sig', w, { max: 2048, pattern: /^[A-Za-z0-9+/]+={0,2}$/ }),
   };

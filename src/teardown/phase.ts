@@ -16,7 +16,7 @@ import { FACTS } from '../providers/index.ts';
 import { driveVerb } from './act.ts';
 import { InputError } from '../config/errors.ts';
 import { verifiedProvisioned, verifiedRegistration } from '../registry/hosts.ts';
-import { isProvisionRecord, type Provisioned } from '../registry/provisioned.ts';
+import { isProvisionRecord, provisionedInstances, type Provisioned } from '../registry/provisioned.ts';
 import type { Credential } from '../ssh/keys.ts';
 import { proofFilesAt, type ProofFiles } from './proof-files.ts';
 import { lookAtBox } from './look-box.ts';
@@ -102,7 +102,9 @@ async function provisionRecord(
   const checked = verifiedProvisioned(body, loadCredential(key));
   if ('why' in checked) return { refused: `run ${cfg.runId}'s provision record is not to be trusted (${checked.why}): nothing is destroyed on its word` };
   if (checked.entry.runId !== cfg.runId) return { refused: `the provision record found for run ${cfg.runId} is run ${checked.entry.runId}'s` };
-  return { record: checked.entry };
+  // A multi-node provision's record names every instance: the one this teardown is for, when it is among them.
+  const all = provisionedInstances(checked.entry);
+  return { record: all.find((p) => p.instanceId === cfg.instanceId) ?? all[0]! };
 }
 
 /** A scheduler's job ids, from the run's signed registration (sbatch's own answer at launch; a job can rewrite its handle file, never the registration). */

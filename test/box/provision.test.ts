@@ -15,6 +15,7 @@ import { probeHost } from '../../src/remote/probe.ts';
 import type { StatusStore } from '../../src/report/reporter.ts';
 import { captureReporter } from '../harness/reporter.ts';
 import { waitFor } from '../harness/sh.ts';
+import { routeBetween } from '../harness/route.ts';
 
 /**
  * Renting on Lambda, against a double that follows Lambda's API and starts a real box per launch: the box's
@@ -361,6 +362,92 @@ describe('the provision record: the next patrol sees an instance that bills with
     expect(JSON.parse(gone.r.outputs['instances'] ?? '{}')['rent-rec']).toMatchObject({ phase: 'gone' });
     expect(JSON.parse(gone.r.outputs['states'] ?? '{}')['rent-rec']?.state).toBe('unreachable');
     expect(gone.r.summaries.join('\n')).toContain(`📟 \`rent-rec\`: \`lambda\` says instance \`${id}\` is gone`);
+  });
+});
+
+describe('count: the boxes of a run on many boxes', () => {
+  let gh: GitHubDouble;
+  beforeAll(async () => {
+    gh = await startGitHubDouble();
+  });
+  afterAll(async () => {
+    await gh?.close();
+  });
+  const store = (at: string) => githubStore(parseReportTo(at)!, { GITHUB_REPOSITORY: gh.repo, GITHUB_API_URL: gh.url }, 'ghs-actions-token');
+  const record = (run: string) => [...gh.comments.values()].find((c) => c.body.includes(`<!-- tether:registration ${run} -->`));
+
+  it("rents two at once, each with its own pinned key, one record naming both; output nodes is launch's nodes, and launch's registration replaces the record", async () => {
+    const at = `issue:${gh.addIssue('Two rented nodes')}`;
+    writeFileSync(join(work, 'two-key'), account.private, { mode: 0o600 });
+    const { code, r } = await rent({ 'run-id': 'rent-two', count: '2', 'report-to': at }, {}, store(at));
+    expect(code, r.errors.join('\n')).toBe(0);
+    const ids = JSON.parse(r.outputs['instance-ids']!) as string[];
+    expect(ids).toHaveLength(2);
+    const insts = ids.map((id) => lambda.instances.get(id)!);
+    expect(insts.map((i) => i.name).sort()).toEqual(['tether-rent-two-0', 'tether-rent-two-1']);
+    const byRank = [0, 1].map((k) => insts.find((i) => i.name === `tether-rent-two-${k}`)!);
+    expect(r.outputs['nodes']).toBe(byRank.map((i) => `root@${i.box!.addr}:22 ${i.box!.fingerprint} instance-id=${i.id}`).join('\n'));
+    expect(byRank[0]!.box!.fingerprint).not.toBe(byRank[1]!.box!.fingerprint);
+    // One signed record names both: the patrol lists each as billing with no run behind it.
+    const p = captureReporter();
+    await patrolPhase({ 'ssh-key-path': join(work, 'two-key'), 'connect-timeout': '3', 'report-to': at }, {}, p, {
+      probe: probeHost,
+      registered: registeredHosts,
+      remote: store(at),
+    });
+    expect((JSON.parse(p.outputs['unlaunched'] ?? '[]') as Array<{ instance_id: string }>).map((u) => u.instance_id).sort()).toEqual([...ids].sort());
+    expect(record('rent-two')!.body).toMatch(/tether provisioned 2 instances for a run on many boxes/);
+
+    // Launch takes the output as it is: both nodes checked and started, and the registration replaces the record.
+    const unroute = routeBetween(byRank.map((i) => i.box!));
+    try {
+      for (const i of byRank) i.box!.sh(`mkdir -p ${i.box!.home}/code`);
+      const l = captureReporter();
+      const lcode = await launchPhase(
+        {
+          nodes: r.outputs['nodes']!,
+          'ssh-key-path': join(work, 'two-key'),
+          'run-id': 'rent-two',
+          command: 'echo "step 1 loss 0.5 on $TETHER_NODE_RANK"',
+          workdir: '~/code',
+          audit: 'false',
+          'confirm-timeout': '1',
+          'report-to': at,
+          provider: 'lambda',
+        },
+        {},
+        l,
+        work,
+        store(at),
+      );
+      expect(lcode, l.errors.join('\n')).toBe(0);
+      expect(record('rent-two')!.body).not.toContain('provisioned-data');
+      expect((JSON.parse(l.outputs['nodes']!) as Array<{ rank: number }>).map((n) => n.rank)).toEqual([0, 1]);
+    } finally {
+      unroute();
+    }
+  });
+
+  it('one box that never comes up is destroyed; the one that did is left up, recorded and named, and the step exits 5', async () => {
+    const at = `issue:${gh.addIssue('One of two never boots')}`;
+    lambda.neverBootName = /^tether-rent-half-1$/;
+    try {
+      const { code, r } = await rent({ 'run-id': 'rent-half', count: '2', 'report-to': at }, { timeoutS: 3 }, store(at));
+      expect(code).toBe(5);
+      expect(r.outputs['result']).toBe('failed');
+      expect(r.outputs['nodes']).toBeUndefined();
+      const up = [...lambda.instances.values()].find((i) => i.name === 'tether-rent-half-0')!;
+      const never = [...lambda.instances.values()].find((i) => i.name === 'tether-rent-half-1')!;
+      expect(never.status).toBe('terminated');
+      expect(up.status).toBe('active');
+      expect(JSON.parse(r.outputs['instance-ids']!)).toEqual([up.id]);
+      expect(r.outputs['reason']).toMatch(new RegExp(`1 of 2 boxes did not come up: rank 1: .*\\(${never.id} destroyed\\)`));
+      expect(r.summaries.join('\n')).toMatch(new RegExp(`\`${up.id}\` came up and bill: nothing ran on them and no person approved a destroy`));
+      // The record still names the one that bills, so the patrol shows it.
+      expect(record('rent-half')!.body).toContain(up.id);
+    } finally {
+      lambda.neverBootName = null;
+    }
   });
 });
 

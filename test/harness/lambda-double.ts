@@ -48,6 +48,8 @@ export class LambdaDouble {
   ignoreUserData = false;
   /** Instances stay booting and no box starts. */
   neverBoot = false;
+  /** Instances whose name matches never boot (one box of a multi-node provision, say). */
+  neverBootName: RegExp | null = null;
   /** Terminate answers 500 and changes nothing. */
   failTerminate = false;
   private server!: Server;
@@ -185,7 +187,7 @@ export class LambdaDouble {
     const id = `${(++this.seq).toString(16).padStart(8, '0')}${'0'.repeat(24)}`;
     const inst: RentedInstance = { id, name, type, region: where, status: 'booting', box: null, userData, sshKeyNames: [key.name], sshdLog: '', activeAt: 0 };
     this.instances.set(id, inst);
-    if (!this.neverBoot) this.starting.push(this.boot(inst, key.public_key));
+    if (!this.neverBoot && !this.neverBootName?.test(inst.name)) this.starting.push(this.boot(inst, key.public_key));
     this.json(res, 200, { data: { instance_ids: [id] } });
   }
 

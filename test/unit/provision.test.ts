@@ -19,7 +19,15 @@ import { ProvisionError, type BoxState, type Candidate, type Provisioner } from 
 import { parse } from 'yaml';
 import { fingerprint } from '../../src/record/hostkey.ts';
 import { BoxDataError } from '../../src/record/strict.ts';
-import { isProvisionRecord, provisionedBytes, readProvisioned, renderProvisioned, unlaunchedLine, type Provisioned } from '../../src/registry/provisioned.ts';
+import {
+  isProvisionRecord,
+  provisionedBytes,
+  provisionedInstances,
+  readProvisioned,
+  renderProvisioned,
+  unlaunchedLine,
+  type Provisioned,
+} from '../../src/registry/provisioned.ts';
 import { verifiedProvisioned, verifiedRegistration } from '../../src/registry/hosts.ts';
 import { readRegistration, renderRegistration, signedBytes, type Registration } from '../../src/registry/entry.ts';
 import { budgetLines } from '../../src/patrol/budget.ts';
@@ -383,7 +391,8 @@ describe("the box's host key and the provision inputs", () => {
       [{ 'instance-types': '' }, /instance-types.*required/],
       [{ spot: 'true' }, /spot.*lambda has no spot/],
       [{ 'disk-gb': '100' }, /disk-gb.*does not size the boot disk/],
-      [{ count: '2' }, /count.*multi-node/],
+      [{ count: '17' }, /input 'count': "17" is not a number from 1 to 16/],
+      [{ count: '2.5' }, /count.*whole number/],
       [{ 'max-hourly-price': 'cheap' }, /max-hourly-price/],
       [{ regions: 'US East' }, /regions.*not a region name/],
       [{ 'provision-timeout': '5s' }, /provision-timeout.*between 30s and 6h/],
@@ -395,6 +404,8 @@ describe("the box's host key and the provision inputs", () => {
     // The usual variable stands in for api-key; the name defaults to tether-<run-id>; user empty means the provider's.
     const c = parseProvision({ ...base, 'api-key': '' }, { LAMBDA_API_KEY: 'from-env' });
     expect(c).toMatchObject({ apiKey: 'from-env', name: 'tether-r1', user: '', types: ['gpu_1x_a100'], timeoutS: 900 });
+    expect(c.count).toBe(1);
+    expect(parseProvision({ ...base, count: '4' }, {}).count).toBe(4);
   });
 });
 
@@ -423,6 +434,33 @@ describe('the provision record', () => {
     expect(verifiedProvisioned(forged, ours)).toMatchObject({ why: expect.stringMatching(/does not verify/) });
     expect(() => readProvisioned(body({ ...entry, region: 'US East' }))).toThrow(BoxDataError);
     expect(() => readProvisioned('<!-- tether:provisioned-data not*base64 -->')).toThrow(/not base64/);
+  });
+
+  it("a multi-node provision's record names every instance, signed with the rest, read strictly; each is an instance of its own", () => {
+    const node = (rank: number, id: string) => ({
+      rank,
+      instanceId: id,
+      instanceType: 'gpu_1x_a100',
+      region: 'us-east-1',
+      hourlyPrice: '1.29',
+      hostKeyFingerprint: FP,
+      createdAt: entry.createdAt,
+    });
+    const two: Provisioned = { ...entry, nodes: [node(0, entry.instanceId), node(1, 'b1b1')] };
+    expect(verifiedProvisioned(body(two), ours)).toEqual({ entry: two });
+    expect(body(two)).toMatch(/tether provisioned 2 instances for a run on many boxes .*rank 0 `0920582c7ff041399e34823a0be62549`, rank 1 `b1b1`/);
+    expect(provisionedInstances(two).map((p) => [p.runId, p.provider, p.instanceId])).toEqual([
+      ['r1', 'lambda', entry.instanceId],
+      ['r1', 'lambda', 'b1b1'],
+    ]);
+    expect(provisionedInstances(entry)).toEqual([entry]);
+    // A node taken out or added after signing fails the signature; a rank named twice, or a list that does not
+    // start with the record's own instance, is refused as it is read.
+    const sealed = readProvisioned(body(two));
+    const dropped = renderProvisioned({ ...two, nodes: [two.nodes![0]!] }, { signer: sealed.signer, sig: sealed.sig }, code);
+    expect(verifiedProvisioned(dropped, ours)).toMatchObject({ why: expect.stringMatching(/does not verify/) });
+    expect(() => readProvisioned(body({ ...entry, nodes: [node(0, entry.instanceId), node(0, 'b1b1')] }))).toThrow(/rank 0 is named twice/);
+    expect(() => readProvisioned(body({ ...entry, nodes: [node(1, 'b1b1')] }))).toThrow(/does not start with the record's own instance/);
   });
 
   it('the status line names the instance, its age and cost so far; past 30 minutes it escalates', () => {

@@ -52,10 +52,10 @@ import {
 } from "./chunk-NMVVBMUM.js";
 import {
   registeredHosts
-} from "./chunk-WJL4JANK.js";
+} from "./chunk-H4YRDYGL.js";
 import {
   unlaunchedLine
-} from "./chunk-LRZTQRF3.js";
+} from "./chunk-MTUBNZTH.js";
 import {
   parseConnection
 } from "./chunk-NCPTB3VZ.js";

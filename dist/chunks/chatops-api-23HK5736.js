@@ -10,11 +10,11 @@ import {
 import "./chunk-V37UE6HX.js";
 import {
   roleOf
-} from "./chunk-TIPQMFGG.js";
+} from "./chunk-5DMTJYYI.js";
 import "./chunk-YYRHL6YM.js";
-import "./chunk-7UBXXRGM.js";
+import "./chunk-OOFBLIKY.js";
 import "./chunk-DR4EG23G.js";
-import "./chunk-LJWKOY2Y.js";
+import "./chunk-YAATTMFO.js";
 import "./chunk-D3OBCIDC.js";
 import "./chunk-B44AY4NO.js";
 import "./chunk-NCPTB3VZ.js";

@@ -26,7 +26,7 @@ import {
 import {
   provisionedBytes,
   renderProvisioned
-} from "./chunk-LRZTQRF3.js";
+} from "./chunk-MTUBNZTH.js";
 import {
   moneyText
 } from "./chunk-WNED74TN.js";
@@ -271,26 +271,19 @@ function publicHalf(cfg) {
   if (!k || k instanceof Error) throw new InputError(cfg.key.kind === "path" ? "ssh-key-path" : "ssh-key", "is not a usable private key");
   return { cred, publicKey: `${k.type} ${k.getPublicSSH().toString("base64")}` };
 }
-async function provisionPhase(cfg, ctx, tuning = {}) {
-  const { reporter, ports, env } = ctx;
-  const t = { ...TUNING, ...tuning };
-  reporter.mask(cfg.apiKey);
-  const module = providerModule(cfg.provider);
+async function rentOne(r, name, created) {
+  const { cfg, ctx, t, module, cred, publicKey, user } = r;
   const rent = module.provision;
-  const { cred, publicKey } = publicHalf(cfg);
-  const user = cfg.user || module.facts.loginUser || "root";
   const hostKey = newHostKey(`tether-${cfg.runId}`);
-  for (const line of hostKey.privateKey.split("\n")) if (line.trim().length > 20) reporter.mask(line.trim());
-  const recordFile = join(ports.workspace, `tether-provision-${cfg.runId}.json`);
-  const log = (line) => reporter.info(line);
-  let handoff = null;
-  const outcome = await provision(
+  for (const line of hostKey.privateKey.split("\n")) if (line.trim().length > 20) ctx.reporter.mask(line.trim());
+  const log = (line) => ctx.reporter.info(line);
+  return provision(
     {
       types: cfg.types,
       regions: cfg.regions,
       maxHourlyPrice: cfg.maxHourlyPrice,
       spec: {
-        name: cfg.name,
+        name,
         image: cfg.image,
         diskGb: cfg.diskGb,
         spot: cfg.spot,
@@ -309,36 +302,49 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
     {
       provisioner: rent.make({
         apiKey: cfg.apiKey,
-        aws: cfg.awsRegion ? awsFromEnv(cfg.awsRegion, env, cfg.subnet, cfg.securityGroup) : null,
+        aws: cfg.awsRegion ? awsFromEnv(cfg.awsRegion, ctx.env, cfg.subnet, cfg.securityGroup) : null,
         apiUrl: cfg.apiUrl,
         callTimeoutMs: t.callTimeoutMs,
         log
       }),
-      created: async (instanceId, c) => {
-        reporter.output("instance-id", instanceId);
-        reporter.output("provider", cfg.provider);
-        await recordOnGitHub(cfg, cred, instanceId, c, hostKey.fingerprint, ctx);
-        handoff = {
-          runId: cfg.runId,
-          provider: cfg.provider,
-          instanceId,
-          instanceType: c.instanceType,
-          region: c.region,
-          hourlyPrice: c.hourlyPrice,
-          spot: cfg.spot,
-          hostKeyFingerprint: hostKey.fingerprint,
-          createdAt: (/* @__PURE__ */ new Date()).toISOString(),
-          ready: null
-        };
-        writeHandoff(recordFile, handoff, cred);
-      },
+      created: (instanceId, c) => created(instanceId, c, hostKey.fingerprint),
       reach: (host, port, fp) => reachBox(cfg, cred, user, host, port, fp),
-      destroy: (instanceId) => destroyBox(cfg, module, env, t, log, instanceId),
+      destroy: (instanceId) => destroyBox(cfg, module, ctx.env, t, log, instanceId),
       log,
       now: Date.now,
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms))
+      sleep: (ms) => new Promise((res) => setTimeout(res, ms))
     }
   );
+}
+async function provisionPhase(cfg, ctx, tuning = {}) {
+  const { reporter, ports } = ctx;
+  const t = { ...TUNING, ...tuning };
+  reporter.mask(cfg.apiKey);
+  const module = providerModule(cfg.provider);
+  const { cred, publicKey } = publicHalf(cfg);
+  const user = cfg.user || module.facts.loginUser || "root";
+  const r = { cfg, ctx, t, module, cred, publicKey, user };
+  if (cfg.count > 1) return provisionNodes(r);
+  const recordFile = join(ports.workspace, `tether-provision-${cfg.runId}.json`);
+  let handoff = null;
+  const outcome = await rentOne(r, cfg.name, async (instanceId, c, fingerprint2) => {
+    reporter.output("instance-id", instanceId);
+    reporter.output("provider", cfg.provider);
+    await recordOnGitHub(cfg, cred, provisionedOf(cfg, instanceId, c, fingerprint2), ctx);
+    handoff = {
+      runId: cfg.runId,
+      provider: cfg.provider,
+      instanceId,
+      instanceType: c.instanceType,
+      region: c.region,
+      hourlyPrice: c.hourlyPrice,
+      spot: cfg.spot,
+      hostKeyFingerprint: fingerprint2,
+      createdAt: (/* @__PURE__ */ new Date()).toISOString(),
+      ready: null
+    };
+    writeHandoff(recordFile, handoff, cred);
+  });
   const made = handoff;
   if (outcome.result === "ready" && made) {
     writeHandoff(
@@ -350,13 +356,8 @@ async function provisionPhase(cfg, ctx, tuning = {}) {
   }
   return report(cfg, outcome, user, ctx);
 }
-function writeHandoff(file, h, cred) {
-  writeFileSync(file, renderHandoff(h, "privateKey" in cred ? sign(cred, handoffBytes(h)) : null), { mode: 384 });
-}
-async function recordOnGitHub(cfg, cred, instanceId, c, fingerprint2, ctx) {
-  const store = cfg.store ? ctx.ports.statusStore?.(cfg.store) : void 0;
-  if (!store?.register) return;
-  const entry = {
+function provisionedOf(cfg, instanceId, c, fingerprint2) {
+  return {
     runId: cfg.runId,
     provider: cfg.provider,
     instanceId,
@@ -366,6 +367,85 @@ async function recordOnGitHub(cfg, cred, instanceId, c, fingerprint2, ctx) {
     hostKeyFingerprint: fingerprint2,
     createdAt: (/* @__PURE__ */ new Date()).toISOString()
   };
+}
+async function provisionNodes(r) {
+  const { cfg, ctx, cred, user } = r;
+  const { reporter } = ctx;
+  const named = [];
+  let writes = Promise.resolve();
+  let first = () => void 0;
+  const firstNamed = new Promise((res) => first = res);
+  const rentRank = (rank) => rentOne(r, `${cfg.name}-${rank}`, async (instanceId, c, fingerprint2) => {
+    const one = provisionedOf(cfg, instanceId, c, fingerprint2);
+    named.push({ rank, ...one });
+    reporter.info(`provision: rank ${rank} is ${instanceId}`);
+    const record = { runId: cfg.runId, provider: cfg.provider, ...pick(named[0]), nodes: [...named] };
+    writes = writes.then(() => recordOnGitHub(cfg, cred, record, ctx));
+    await writes;
+    if (rank === 0) first();
+  });
+  const zero = rentRank(0).finally(() => first());
+  await firstNamed;
+  const outcomes = await Promise.all([zero, ...Array.from({ length: cfg.count - 1 }, (_, k) => rentRank(k + 1))]);
+  await writes;
+  const lines = outcomes.map(
+    (o, rank) => o.result === "ready" ? `${user}@${o.host}:${o.port} ${o.hostKeyFingerprint} instance-id=${o.instanceId}` : `rank ${rank}: ${o.why}${o.instanceId ? ` (${o.instanceId} ${o.destroyed ? "destroyed" : "may still bill"})` : ""}`
+  );
+  reporter.output("provider", cfg.provider);
+  reporter.output("user", user);
+  reporter.output("spot", String(cfg.spot));
+  const ready = outcomes.filter((o) => o.result === "ready");
+  const rows = outcomes.map(
+    (o, rank) => `| ${rank} | ${o.result === "ready" ? `${code(o.instanceId)} | ${code(`${user}@${o.host}:${o.port}`)} | ${code(o.hostKeyFingerprint)}` : `${o.instanceId ? code(o.instanceId) : "\u2014"} | **${o.result}** | ${inert(o.why)}`} |`
+  );
+  const table = ["| rank | instance | at | host key / why |", "|---|---|---|---|", ...rows].join("\n");
+  if (ready.length === outcomes.length) {
+    reporter.output("result", "ready");
+    reporter.output("reason", `${outcomes.length} boxes ready`);
+    reporter.output("nodes", lines.join("\n"));
+    reporter.output("instance-ids", JSON.stringify(ready.map((o) => o.instanceId)));
+    reporter.summary(
+      `### \u{1F6F0}\uFE0F tether provision \u2014 ${code(cfg.runId)}: ${outcomes.length} boxes ready
+
+${table}
+
+Each host key was generated on this runner for its box only and pinned before the first connection; output \`nodes\` is launch's \`nodes\`. They bill until torn down.`
+    );
+    return 0;
+  }
+  const left = ready.map((o) => o.result === "ready" ? o.instanceId : "");
+  const unsure = outcomes.some((o) => o.result === "failed" && o.instanceId && o.destroyed === false);
+  const why = `${outcomes.length - ready.length} of ${outcomes.length} boxes did not come up: ${lines.filter((_, i) => outcomes[i].result !== "ready").join(" | ")}`;
+  reporter.output("result", "failed");
+  reporter.output("reason", why);
+  reporter.output("instance-ids", JSON.stringify(left));
+  reporter.error(
+    `provision failed: ${why}${left.length ? `; ${left.join(", ")} came up and are left running (recorded; nothing ran on them): launch on them or tear them down` : ""}`
+  );
+  reporter.summary(
+    `### ${left.length || unsure ? "\u{1F6A8}" : "\u26D4"} tether provision \u2014 ${code(cfg.runId)}: ${ready.length} of ${outcomes.length} boxes up
+
+${table}
+
+` + (left.length ? `${left.map((i) => code(i)).join(", ")} came up and bill: nothing ran on them and no person approved a destroy, so they are left for you (the provision record names them; teardown with report-to destroys each behind its approval).` : "")
+  );
+  return left.length || unsure ? 5 : 1;
+}
+var pick = (n) => ({
+  instanceId: n.instanceId,
+  instanceType: n.instanceType,
+  region: n.region,
+  hourlyPrice: n.hourlyPrice,
+  hostKeyFingerprint: n.hostKeyFingerprint,
+  createdAt: n.createdAt
+});
+function writeHandoff(file, h, cred) {
+  writeFileSync(file, renderHandoff(h, "privateKey" in cred ? sign(cred, handoffBytes(h)) : null), { mode: 384 });
+}
+async function recordOnGitHub(cfg, cred, entry, ctx) {
+  const store = cfg.store ? ctx.ports.statusStore?.(cfg.store) : void 0;
+  if (!store?.register) return;
+  const instanceId = entry.nodes ? entry.nodes.map((n) => n.instanceId).join(", ") : entry.instanceId;
   try {
     const url = await store.register(cfg.runId, renderProvisioned(entry, sign(cred, provisionedBytes(entry)), code));
     ctx.reporter.output("record-url", url);

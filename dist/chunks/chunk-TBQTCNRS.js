@@ -23,10 +23,10 @@ import {
 } from "./chunk-B5RLHREN.js";
 import {
   nodeEnv
-} from "./chunk-JUXJXON7.js";
+} from "./chunk-REKSNWLM.js";
 import {
   cellLines
-} from "./chunk-LJWKOY2Y.js";
+} from "./chunk-YAATTMFO.js";
 import {
   code,
   inert

@@ -5,14 +5,18 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  provisionPhase
-} from "./chunk-Q7KNQVJK.js";
-import "./chunk-ROUP5SVD.js";
-import "./chunk-DWVTGVDL.js";
-import "./chunk-XVI6BGPG.js";
-import "./chunk-B44AY4NO.js";
+  auditPhase,
+  launchPhase
+} from "./chunk-TBQTCNRS.js";
+import "./chunk-ZFPQ7UQN.js";
+import "./chunk-RYUDDKPE.js";
+import "./chunk-6HNMC4MM.js";
+import "./chunk-OWBPA4XH.js";
+import "./chunk-B5RLHREN.js";
+import "./chunk-REKSNWLM.js";
+import "./chunk-YAATTMFO.js";
 import "./chunk-NMVVBMUM.js";
-import "./chunk-LRZTQRF3.js";
+import "./chunk-NCPTB3VZ.js";
 import "./chunk-WNED74TN.js";
 import "./chunk-DHT7G7Q2.js";
 import "./chunk-Y5U57WVN.js";
@@ -27,5 +31,6 @@ import "./chunk-SYALDCTE.js";
 import "./chunk-EPCPIVQ4.js";
 import "./chunk-R3K6G2KB.js";
 export {
-  provisionPhase
+  auditPhase,
+  launchPhase
 };

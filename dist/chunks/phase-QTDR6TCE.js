@@ -5,18 +5,14 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  auditPhase,
-  launchPhase
-} from "./chunk-UZGKT4T5.js";
-import "./chunk-ZFPQ7UQN.js";
-import "./chunk-RYUDDKPE.js";
-import "./chunk-6HNMC4MM.js";
-import "./chunk-OWBPA4XH.js";
-import "./chunk-B5RLHREN.js";
-import "./chunk-JUXJXON7.js";
-import "./chunk-LJWKOY2Y.js";
+  provisionPhase
+} from "./chunk-62VR3GWM.js";
+import "./chunk-ROUP5SVD.js";
+import "./chunk-DWVTGVDL.js";
+import "./chunk-XVI6BGPG.js";
+import "./chunk-B44AY4NO.js";
 import "./chunk-NMVVBMUM.js";
-import "./chunk-NCPTB3VZ.js";
+import "./chunk-MTUBNZTH.js";
 import "./chunk-WNED74TN.js";
 import "./chunk-DHT7G7Q2.js";
 import "./chunk-Y5U57WVN.js";
@@ -31,6 +27,5 @@ import "./chunk-SYALDCTE.js";
 import "./chunk-EPCPIVQ4.js";
 import "./chunk-R3K6G2KB.js";
 export {
-  auditPhase,
-  launchPhase
+  provisionPhase
 };

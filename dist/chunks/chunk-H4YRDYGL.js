@@ -7,8 +7,9 @@ var __dirname = __tether_dn(__filename);
 import {
   isProvisionRecord,
   provisionedBytes,
+  provisionedInstances,
   readProvisioned
-} from "./chunk-LRZTQRF3.js";
+} from "./chunk-MTUBNZTH.js";
 import {
   connectionTo
 } from "./chunk-NCPTB3VZ.js";
@@ -59,7 +60,7 @@ function registeredHosts(found, cred, own) {
       const p = verifiedProvisioned(f.body, cred);
       if ("why" in p) refused.push(`${f.runId}: provision record: ${p.why}`);
       else if (p.entry.runId !== f.runId) refused.push(`${f.runId}: provision record: it is for run ${p.entry.runId}, not the one its comment names`);
-      else provisioned.push(p.entry);
+      else provisioned.push(...provisionedInstances(p.entry));
       continue;
     }
     let e;

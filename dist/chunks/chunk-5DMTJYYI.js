@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   ROLES
-} from "./chunk-7UBXXRGM.js";
+} from "./chunk-OOFBLIKY.js";
 
 // src/chatops/gate.ts
 function eventGate(e) {

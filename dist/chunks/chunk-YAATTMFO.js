@@ -305,7 +305,10 @@ var INPUTS = {
   "disk-gb": { help: "provision: the boot disk in GB, where the provider sizes it (default: the provider's)" },
   "max-hourly-price": { help: "provision: no candidate above this price in US dollars per hour is asked for" },
   spot: { help: "provision: true asks for a spot or interruptible box where the provider has one (default false)", default: "false", kind: "boolean" },
-  count: { help: "provision: boxes for one run (default 1; more is for a multi-node run)", default: "1" },
+  count: {
+    help: "provision: boxes for one run (default 1; 2 to 16 for a run on many boxes, named <name>-<rank>, rented at once, each with its own host key; output nodes is launch's nodes)",
+    default: "1"
+  },
   name: { help: "provision: the instance's name at the provider (default tether-<run-id>); how tether finds its own instances" },
   "provision-timeout": {
     help: "provision: from the create call to a pinned SSH login; a box not up by then is destroyed (default 15m)",

@@ -18,7 +18,7 @@ import {
 } from "./chunk-J4JGH25V.js";
 import {
   parseChatOpsPhase
-} from "./chunk-7UBXXRGM.js";
+} from "./chunk-OOFBLIKY.js";
 import {
   parseLogsPhase
 } from "./chunk-24IZYYAF.js";
@@ -26,7 +26,7 @@ import {
   parseLaunchPhase,
   parseProvision,
   withProvision
-} from "./chunk-M3YTIYVE.js";
+} from "./chunk-PEVD5T2B.js";
 import {
   parseCollect,
   parsePatrolPhase,
@@ -43,13 +43,13 @@ import {
 import {
   nodeConnections,
   parseNodeLines
-} from "./chunk-JUXJXON7.js";
+} from "./chunk-REKSNWLM.js";
 import {
   PHASE_INPUTS,
   defaultsOf,
   inputDef,
   withDefaults
-} from "./chunk-LJWKOY2Y.js";
+} from "./chunk-YAATTMFO.js";
 import {
   DEFAULT_RUN_ROOT,
   parseAuditPhase
@@ -59,7 +59,7 @@ import {
 } from "./chunk-NMVVBMUM.js";
 import {
   verifiedRegistration
-} from "./chunk-WJL4JANK.js";
+} from "./chunk-H4YRDYGL.js";
 import {
   parseConnection,
   parseKeySource
@@ -425,7 +425,9 @@ var OUTPUT_DOCS = {
     spot: "true when the box is a spot or interruptible one",
     destroyed: "with a failed provision of a created box: true when it was destroyed and polled to gone, false when it may still bill",
     "record-url": "with report-to: the comment holding the signed provision record (launch's registration replaces it)",
-    "provision-file": "when ready: the signed hand-off file (tether-provision-<run-id>.json) that tether launch --from-provision reads"
+    "provision-file": "when ready: the signed hand-off file (tether-provision-<run-id>.json) that tether launch --from-provision reads",
+    nodes: "with count above 1, when every box is ready: launch's nodes as they are, one box a line, rank 0 first: user@host:port SHA256:\u2026 instance-id=ID",
+    "instance-ids": "with count above 1: JSON array of the instances that came up (ready or, when the provision failed, left running)"
   },
   recover: {
     result: "recovered (the next attempt runs on a new box), refused (why: nothing was rented or touched) or failed (provision's or launch's own errors say why)",
@@ -453,7 +455,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-AJV4LV3M.js"),
+      () => import("./phase-DJECYBRD.js"),
       (m) => m.auditPhase
     )
   },
@@ -470,7 +472,7 @@ var PHASES = {
     // --from-provision fills the connection from provision's signed file first (src/launch/from-provision.ts).
     parse: (inputs, env) => parseLaunchPhase(withProvision(inputs, env), env),
     run: lazy(
-      () => import("./phase-AJV4LV3M.js"),
+      () => import("./phase-DJECYBRD.js"),
       (m) => m.launchPhase
     )
   },
@@ -485,7 +487,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-MW7AZI4T.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-NWL6I5E5.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -515,7 +517,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-X3HJGXAJ.js"),
+      () => import("./phase-YDPLYEJ3.js"),
       (m) => m.teardownPhase
     )
   },
@@ -529,7 +531,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-L77754L2.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-XRDF6HQI.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   },
   logs: {
     name: "logs",
@@ -575,7 +577,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-YYRKQVJ6.js"),
+      () => import("./phase-QTDR6TCE.js"),
       (m) => m.provisionPhase
     )
   },
@@ -591,7 +593,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseRecover,
     run: lazy(
-      () => import("./phase-A2N5BO5C.js"),
+      () => import("./phase-BCVOR5D2.js"),
       (m) => m.recoverPhase
     )
   }
@@ -641,7 +643,7 @@ function chatopsDeps(cfg, ctx) {
     registration: async (runId2) => {
       const store = ports.statusStore?.(cfg.store);
       if (!store?.registered || !cfg.own) return null;
-      const { registeredHosts } = await import("./hosts-QRDULJQ2.js");
+      const { registeredHosts } = await import("./hosts-UN4G2ZKE.js");
       const { loadCredential: loadCredential2 } = await import("./keys-SULIVNZF.js");
       const mine = (await store.registered()).filter((f) => f.runId === runId2);
       const e = registeredHosts(mine, loadCredential2(cfg.own.key), cfg.own).entries[runId2];
@@ -807,7 +809,7 @@ function githubPorts(env = process.env) {
       if (!found) return null;
       if (!token) throw new InputError("github-token", "is empty; chatops needs a token that may read permissions, react, comment and dispatch workflows");
       let real;
-      const get = () => real ??= import("./chatops-api-HCJCJRJS.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-23HK5736.js").then((m) => m.chatopsApi(env, token));
       const api = {
         role: async (login) => (await get()).role(login),
         fromFork: async (n) => (await get()).fromFork(n),
@@ -821,7 +823,7 @@ function githubPorts(env = process.env) {
     dispatcher: (token) => {
       if (!token) return null;
       let real;
-      const get = () => real ??= import("./chatops-api-HCJCJRJS.js").then((m) => m.chatopsApi(env, token));
+      const get = () => real ??= import("./chatops-api-23HK5736.js").then((m) => m.chatopsApi(env, token));
       return { dispatch: async (w, r, i) => (await get()).dispatch(w, r, i) };
     },
     actionsApi: (token) => {

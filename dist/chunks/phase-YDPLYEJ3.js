@@ -62,10 +62,11 @@ import {
 import {
   verifiedProvisioned,
   verifiedRegistration
-} from "./chunk-WJL4JANK.js";
+} from "./chunk-H4YRDYGL.js";
 import {
-  isProvisionRecord
-} from "./chunk-LRZTQRF3.js";
+  isProvisionRecord,
+  provisionedInstances
+} from "./chunk-MTUBNZTH.js";
 import "./chunk-NCPTB3VZ.js";
 import "./chunk-WNED74TN.js";
 import "./chunk-DHT7G7Q2.js";
@@ -383,7 +384,8 @@ async function provisionRecord(cfg, deps, reporter) {
   const checked = verifiedProvisioned(body, loadCredential(key));
   if ("why" in checked) return { refused: `run ${cfg.runId}'s provision record is not to be trusted (${checked.why}): nothing is destroyed on its word` };
   if (checked.entry.runId !== cfg.runId) return { refused: `the provision record found for run ${cfg.runId} is run ${checked.entry.runId}'s` };
-  return { record: checked.entry };
+  const all = provisionedInstances(checked.entry);
+  return { record: all.find((p) => p.instanceId === cfg.instanceId) ?? all[0] };
 }
 async function schedulerJobs(cfg, deps, reporter) {
   if (!FACTS[cfg.provider].scheduler || !cfg.connection || !deps.registration) return { jobs: null };

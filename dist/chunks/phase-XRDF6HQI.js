@@ -8,13 +8,13 @@ import {
   eventGate,
   neededRole,
   roleGate
-} from "./chunk-TIPQMFGG.js";
+} from "./chunk-5DMTJYYI.js";
 import {
   dispatchInputs
 } from "./chunk-7OF3APCQ.js";
-import "./chunk-7UBXXRGM.js";
+import "./chunk-OOFBLIKY.js";
 import "./chunk-DR4EG23G.js";
-import "./chunk-LJWKOY2Y.js";
+import "./chunk-YAATTMFO.js";
 import "./chunk-D3OBCIDC.js";
 import "./chunk-B44AY4NO.js";
 import {

@@ -8,8 +8,8 @@ import {
   registeredHosts,
   verifiedProvisioned,
   verifiedRegistration
-} from "./chunk-WJL4JANK.js";
-import "./chunk-LRZTQRF3.js";
+} from "./chunk-H4YRDYGL.js";
+import "./chunk-MTUBNZTH.js";
 import "./chunk-NCPTB3VZ.js";
 import "./chunk-WNED74TN.js";
 import "./chunk-DHT7G7Q2.js";

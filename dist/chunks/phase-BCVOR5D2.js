@@ -14,7 +14,7 @@ import {
 import "./chunk-LJ4G4EJ5.js";
 import {
   provisionPhase
-} from "./chunk-Q7KNQVJK.js";
+} from "./chunk-62VR3GWM.js";
 import "./chunk-ROUP5SVD.js";
 import {
   describeTwice
@@ -22,7 +22,7 @@ import {
 import {
   launchPhase,
   packRelease
-} from "./chunk-UZGKT4T5.js";
+} from "./chunk-TBQTCNRS.js";
 import "./chunk-ZFPQ7UQN.js";
 import "./chunk-RYUDDKPE.js";
 import {
@@ -34,19 +34,19 @@ import {
   parseLaunchPhase,
   parseProvision,
   withProvision
-} from "./chunk-M3YTIYVE.js";
+} from "./chunk-PEVD5T2B.js";
 import "./chunk-DR4EG23G.js";
 import "./chunk-DWVTGVDL.js";
 import {
   awsFromEnv,
   providerModule
 } from "./chunk-XVI6BGPG.js";
-import "./chunk-JUXJXON7.js";
+import "./chunk-REKSNWLM.js";
 import {
   PHASE_INPUTS,
   parseSweep,
   withDefaults
-} from "./chunk-LJWKOY2Y.js";
+} from "./chunk-YAATTMFO.js";
 import "./chunk-D3OBCIDC.js";
 import "./chunk-B44AY4NO.js";
 import {
@@ -55,8 +55,8 @@ import {
 } from "./chunk-NMVVBMUM.js";
 import {
   verifiedRegistration
-} from "./chunk-WJL4JANK.js";
-import "./chunk-LRZTQRF3.js";
+} from "./chunk-H4YRDYGL.js";
+import "./chunk-MTUBNZTH.js";
 import "./chunk-NCPTB3VZ.js";
 import "./chunk-WNED74TN.js";
 import "./chunk-DHT7G7Q2.js";

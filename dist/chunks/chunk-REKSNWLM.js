@@ -134,6 +134,7 @@ function parseNodeLines(inputs) {
 }
 
 export {
+  NODES_MAX,
   parseNodes,
   nodeCommand,
   nodeEnv,

@@ -13,7 +13,7 @@ import {
 import {
   PHASE_INPUTS,
   withDefaults
-} from "./chunk-LJWKOY2Y.js";
+} from "./chunk-YAATTMFO.js";
 import {
   parseConnection,
   parseOwnConnection

@@ -17,15 +17,16 @@ import {
   PROVIDER_LIST
 } from "./chunk-XVI6BGPG.js";
 import {
+  NODES_MAX,
   nodeCommand,
   nodeConnections,
   parseNodes
-} from "./chunk-JUXJXON7.js";
+} from "./chunk-REKSNWLM.js";
 import {
   cellLines,
   inputDef,
   parseSweep
-} from "./chunk-LJWKOY2Y.js";
+} from "./chunk-YAATTMFO.js";
 import {
   DEFAULT_RUN_ROOT,
   parseAudit
@@ -517,8 +518,8 @@ function parseProvisionPhase(inputs, env, rent) {
       "max-hourly-price",
       `${provider}'s API lists no prices, so tether cannot hold a create to a price; drop max-hourly-price and choose the instance types`
     );
-  const count = number("count", inputs["count"], 1, 1, 64);
-  if (count !== 1) throw new InputError("count", "more than one box per run comes with multi-node runs (not yet); rent one box, or one per run");
+  const count = number("count", inputs["count"], 1, 1, NODES_MAX);
+  if (!Number.isInteger(count)) throw new InputError("count", "must be a whole number of boxes");
   const name = (inputs["name"] ?? "").trim() || `tether-${runId2}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new InputError("name", `${show(name)} is not an instance name (1-64 of A-Z a-z 0-9 . _ -)`);
   const image = (inputs["image"] ?? "").trim() || null;
@@ -547,6 +548,7 @@ function parseProvisionPhase(inputs, env, rent) {
     maxHourlyPrice,
     spot,
     name,
+    count,
     user: user2,
     key,
     connectTimeoutMs,
