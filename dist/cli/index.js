@@ -885,7 +885,7 @@ function parseMarker(kind, text) {
     finishedAt: str(m, "finished_at", `${kind} marker`, { max: 32, pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/ })
   };
 }
-var RUN_ID, nodeKey, baseRunId, CELL_NAME, ATTEMPT, ATTEMPT_MAX;
+var RUN_ID, nodeKey, baseRunId, rankDir, CELL_NAME, ATTEMPT, ATTEMPT_MAX;
 var init_grammar = __esm({
   "src/record/grammar.ts"() {
     "use strict";
@@ -894,6 +894,7 @@ var init_grammar = __esm({
     RUN_ID = new RegExp(RUN_ID_PATTERN);
     nodeKey = (runId2, rank2) => `${runId2}#${rank2}`;
     baseRunId = (key) => key.replace(/#\d{1,2}$/, "");
+    rankDir = (rank2) => `rank-${rank2}`;
     CELL_NAME = new RegExp(CELL_NAME_PATTERN);
     ATTEMPT = new RegExp(ATTEMPT_PATTERN);
     ATTEMPT_MAX = 999999;
@@ -43401,7 +43402,6 @@ function renderNodes2(cfg, m, done, now) {
   }
   return parts.join("\n\n");
 }
-var rankDir;
 var init_nodes5 = __esm({
   "src/collect/nodes.ts"() {
     "use strict";
@@ -43410,8 +43410,8 @@ var init_nodes5 = __esm({
     init_card();
     init_errors();
     init_local();
+    init_grammar();
     init_listing();
-    rankDir = (rank2) => `rank-${rank2}`;
   }
 });
 
@@ -44189,6 +44189,7 @@ var init_nodes6 = __esm({
   "src/teardown/nodes.ts"() {
     "use strict";
     init_verified();
+    init_grammar();
     init_errors();
     init_manifest2();
     init_probe();
@@ -44202,7 +44203,7 @@ var init_nodes6 = __esm({
     init_gate();
     init_look_box();
     init_proof_files();
-    rankProof = (root, rank2) => join8(root, `rank-${rank2}`);
+    rankProof = (root, rank2) => join8(root, rankDir(rank2));
   }
 });
 

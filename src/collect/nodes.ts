@@ -9,6 +9,7 @@ import { InputError } from '../config/errors.ts';
 import type { CollectOutcome } from './collect.ts';
 import type { CollectNodes, CollectPhaseConfig } from './parse.ts';
 import { removeProofs } from './local.ts';
+import { rankDir } from '../record/grammar.ts';
 import { ListingRefused } from '../record/listing.ts';
 
 /** One box's collect: where its files go, the name its artifacts carry (the run id; with nodes, run and rank), and whether it shows the card. */
@@ -19,9 +20,6 @@ export interface BoxResult {
   exit: number;
   outcome: CollectOutcome;
 }
-
-/** Where rank r's files, manifest and proof go under the run's destination (teardown reads the same place). */
-export const rankDir = (rank: number) => `rank-${rank}`;
 
 /** A rank's lines go to the step's log with the rank in front; its outputs and summary are kept for the run's own. */
 function rankReporter(base: Reporter, rank: number): Reporter & { outputs: Record<string, string>; summaries: string[] } {

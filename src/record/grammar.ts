@@ -11,6 +11,8 @@ export const RUN_ID = new RegExp(RUN_ID_PATTERN);
 export const nodeKey = (runId: string, rank: number) => `${runId}#${rank}`;
 /** The run a node key belongs to (a run id is its own). */
 export const baseRunId = (key: string) => key.replace(/#\d{1,2}$/, '');
+/** Where a node's collected files and proof go under the run's destination (collect writes it, teardown reads it). */
+export const rankDir = (rank: number) => `rank-${rank}`;
 /** A sweep's cell name: it names a directory, so never `.`, `..` or a leading `-` (lib.sh is_cell_name). */
 export const CELL_NAME = new RegExp(CELL_NAME_PATTERN);
 /** An attempt directory name: 1..999999, no sign, no leading zero (so `007` is not attempt 7). */

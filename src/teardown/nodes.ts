@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readVerified } from '../record/verified.ts';
+import { rankDir } from '../record/grammar.ts';
 import { InputError } from '../config/errors.ts';
 import type { PhaseContext } from '../ports/types.ts';
 import { listBoxFiles } from '../remote/manifest.ts';
@@ -18,15 +19,13 @@ import { checkBox, checkConfirm, checkNodeEmpty, checkProof, checkRunEnded, type
 import { lookAtBox } from './look-box.ts';
 import type { TeardownNode, TeardownPhaseConfig } from './parse.ts';
 import { proofFilesAt, type ProofFiles } from './proof-files.ts';
-import type { TeardownSummary } from './render.ts';
-
-type Finish = (state: string, reason: string, exit: number, summary: TeardownSummary) => number;
+import type { Finish } from './render.ts';
 
 /** One node as the gate left it: refused with the reason, or cleared with what the card shows and what going ahead kills. */
 type NodeGate = { rank: number; card: CardNode; notes: string[] } & ({ ok: true; kills: string | null } | { ok: false; reason: string });
 
-/** Where rank r's proof is under the run folder collect wrote (collect/nodes.ts writes the same place). */
-const rankProof = (root: string, rank: number) => join(root, `rank-${rank}`);
+/** Where rank r's proof is under the run folder collect wrote. */
+const rankProof = (root: string, rank: number) => join(root, rankDir(rank));
 
 /**
  * Each node's proof files, by rank: from the run folder (`rank-<r>/`, or for rank 0 the folder itself, a one-box

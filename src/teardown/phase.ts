@@ -8,7 +8,7 @@ import { loadCredential } from '../ssh/keys.ts';
 import { openPinned } from '../ssh/open.ts';
 import { TransportError } from '../ssh/errors.ts';
 import { renderCard } from './card.ts';
-import { renderTeardown, type TeardownSummary } from './render.ts';
+import { renderTeardown, type Finish, type TeardownSummary } from './render.ts';
 import { checkBox, checkConfirm, checkNeverLaunched, checkProof, checkRunEnded, type Gate, type RunSeen } from './gate.ts';
 import type { CardRun } from './card.ts';
 import { probeOn } from '../remote/probe.ts';
@@ -216,8 +216,6 @@ export async function teardownPhase(cfg: TeardownPhaseConfig, phaseCtx: PhaseCon
 
   return act(cfg, env, deps, reporter, finish, notes, card);
 }
-
-type Finish = (state: string, reason: string, exit: number, summary: TeardownSummary) => number;
 
 /**
  * The never-launched path: when the box still answers, it must be the box provision made (the host key in the

@@ -18,6 +18,9 @@ export type TeardownSummary =
       card: string;
     };
 
+/** How a teardown ends: its outputs, its summary and the exit code (the phase's, and a run on many boxes'). */
+export type Finish = (state: string, reason: string, exit: number, summary: TeardownSummary) => number;
+
 const HEAD: Record<string, [string, string]> = {
   refused: ['⛔', 'refused'],
   'dry-run': ['🔍', 'dry run'],
