@@ -39809,14 +39809,6 @@ async function nodeStops(ctx, steps, entries, result, hosts, byName, now) {
   }
   ctx.reporter.output("node-stops", JSON.stringify(done));
 }
-function followed(hosts, reporter) {
-  const nodes = hosts.filter((h) => h.aliases);
-  if (nodes.length)
-    reporter.warn(
-      `patrol: follow does not cover runs on many boxes yet (${[...new Set(nodes.flatMap((h) => Object.values(h.aliases)))].join(", ")}): they are patrolled on each tick`
-    );
-  return hosts.filter((h) => !h.aliases);
-}
 function nodeCounts(entries) {
   return Object.fromEntries(Object.entries(entries).flatMap(([id, e]) => e.nodes?.length ? [[id, e.nodes.length]] : []));
 }
@@ -39895,9 +39887,10 @@ async function patrolPhase(cfg, ctx, steps) {
   if (cfg.followS && steps.follow)
     await steps.follow({
       cfg,
-      hosts: followed(hosts, reporter).map((h) => byName.get(h.name)),
+      hosts: hosts.map((h) => byName.get(h.name)),
       result,
       target,
+      nodes: nodeCounts(chosen.entries),
       probe: (h, session, runs) => (session && steps.probeOn ? steps.probeOn(session, h.runRoot, runs, 2e4) : steps.probeHost(h.conn, h.cred, h.runRoot, runs, 2e4)).catch(asValue),
       opts,
       now: () => now = /* @__PURE__ */ new Date(),
@@ -46517,7 +46510,8 @@ async function followRuns(f) {
   let lastWrite = Date.now();
   const byName = new Map(f.hosts.map((h) => [h.name, h]));
   const ended2 = await followHosts(
-    f.hosts.map((h) => ({ name: h.name, conn: h.conn, cred: h.cred, runRoot: h.runRoot, runIds: h.runIds })),
+    // A node's follower watches the run's own record on that box (the node key is the patrol's name for it).
+    f.hosts.map((h) => ({ name: h.name, conn: h.conn, cred: h.cred, runRoot: h.runRoot, runIds: [...new Set(h.runIds.map((id) => h.aliases?.[id] ?? id))] })),
     {
       durationMs: cfg.followS * 1e3,
       debounceMs: FOLLOW_DEBOUNCE_MS,
@@ -46529,7 +46523,22 @@ async function followRuns(f) {
     {
       reassess: async (name, session, why) => {
         const h = byName.get(name);
-        const r = await tick([f.target(h)], result.memory, (_t, runs) => f.probe(h, session, runs), f.opts, f.now(), 1);
+        const runs = [...new Set(Object.values(h.aliases ?? {}))].filter((id) => f.nodes[id]);
+        const group = runs.length ? f.hosts.filter((x) => x === h || Object.values(x.aliases ?? {}).some((id) => runs.includes(id))) : [h];
+        const before = result.memory;
+        const at = f.now();
+        const r = await tick(
+          group.map((x) => f.target(x)),
+          result.memory,
+          (t, rs) => {
+            const x = group.find((g) => g.name === t.label) ?? h;
+            return f.probe(x, x === h ? session : null, rs);
+          },
+          f.opts,
+          at,
+          group.length
+        );
+        if (runs.length) combineNodes(r, Object.fromEntries(runs.map((id) => [id, f.nodes[id]])), before, at);
         result.memory = r.memory;
         result.verdicts = result.verdicts.map((v) => r.verdicts.find((x) => x.runId === v.runId) ?? v);
         if (f.resync && (why.has("checkpoint") || why.has("marker") || why.size === 0)) await f.resync(h);
@@ -46537,13 +46546,14 @@ async function followRuns(f) {
         if (!worthWriting(shown, next, lastWrite, Date.now(), FOLLOW_QUIET_MS)) return;
         if (next !== shown)
           reporter.info(
-            `follow: ${name}: ${[...why].join(", ") || "refresh"}: ${result.verdicts.filter((v) => v.host === name).map((v) => `${v.runId} ${stateText(v)}`).join(", ")}`
+            `follow: ${name}: ${[...why].join(", ") || "refresh"}: ${result.verdicts.filter((v) => v.host === name || runs.includes(v.runId)).map((v) => `${v.runId} ${stateText(v)}`).join(", ")}`
           );
         shown = next;
         lastWrite = Date.now();
         await f.save(true);
       },
-      settled: () => result.verdicts.every((v) => ENDED.includes(v.state)),
+      // A run on many boxes that failed on one node is ended only once every node's job has (the others bill meanwhile).
+      settled: () => result.verdicts.every((v) => ENDED.includes(v.state) && (v.nodes ?? []).every((n) => ENDED.includes(n.state))),
       info: (line) => reporter.info(line)
     }
   );
@@ -46559,6 +46569,7 @@ var init_patrol2 = __esm({
     init_merge();
     init_render2();
     init_tick();
+    init_nodes4();
     FOLLOW_DEBOUNCE_MS = 2e3;
     FOLLOW_QUIET_MS = 5 * 6e4;
     ENDED = ["finished", "failed", "dead", "rebooted", "unknown", "torn-down", "preempted"];

@@ -11,6 +11,7 @@ import type { FollowRun } from '../patrol/phase.ts';
 import type { State } from '../patrol/remediation.ts';
 import { stateText } from '../patrol/render.ts';
 import { tick } from '../patrol/tick.ts';
+import { combineNodes } from '../patrol/nodes.ts';
 
 /** A follow looks at a host at most this often; the status changes that fast at most. */
 const FOLLOW_DEBOUNCE_MS = 2000;
@@ -25,7 +26,8 @@ export async function followRuns(f: FollowRun): Promise<void> {
   let lastWrite = Date.now();
   const byName = new Map(f.hosts.map((h) => [h.name, h]));
   const ended = await followHosts(
-    f.hosts.map((h) => ({ name: h.name, conn: h.conn, cred: h.cred, runRoot: h.runRoot, runIds: h.runIds })),
+    // A node's follower watches the run's own record on that box (the node key is the patrol's name for it).
+    f.hosts.map((h) => ({ name: h.name, conn: h.conn, cred: h.cred, runRoot: h.runRoot, runIds: [...new Set(h.runIds.map((id) => h.aliases?.[id] ?? id))] })),
     {
       durationMs: cfg.followS * 1000,
       debounceMs: FOLLOW_DEBOUNCE_MS,
@@ -37,7 +39,24 @@ export async function followRuns(f: FollowRun): Promise<void> {
     {
       reassess: async (name, session, why) => {
         const h = byName.get(name)!;
-        const r = await tick([f.target(h)], result.memory, (_t, runs) => f.probe(h, session, runs), f.opts, f.now(), 1);
+        // A node of a run on many boxes: every node of that run is looked at again (this one over the connection
+        // the follower holds), and the run gets one verdict again, as a whole tick gives it.
+        const runs = [...new Set(Object.values(h.aliases ?? {}))].filter((id) => f.nodes[id]);
+        const group = runs.length ? f.hosts.filter((x) => x === h || Object.values(x.aliases ?? {}).some((id) => runs.includes(id))) : [h];
+        const before = result.memory;
+        const at = f.now();
+        const r = await tick(
+          group.map((x) => f.target(x)),
+          result.memory,
+          (t, rs) => {
+            const x = group.find((g) => g.name === t.label) ?? h;
+            return f.probe(x, x === h ? session : null, rs);
+          },
+          f.opts,
+          at,
+          group.length,
+        );
+        if (runs.length) combineNodes(r, Object.fromEntries(runs.map((id) => [id, f.nodes[id]!])), before, at);
         result.memory = r.memory;
         result.verdicts = result.verdicts.map((v) => r.verdicts.find((x) => x.runId === v.runId) ?? v);
         if (f.resync && (why.has('checkpoint') || why.has('marker') || why.size === 0)) await f.resync(h);
@@ -46,7 +65,7 @@ export async function followRuns(f: FollowRun): Promise<void> {
         if (next !== shown)
           reporter.info(
             `follow: ${name}: ${[...why].join(', ') || 'refresh'}: ${result.verdicts
-              .filter((v) => v.host === name)
+              .filter((v) => v.host === name || runs.includes(v.runId))
               .map((v) => `${v.runId} ${stateText(v)}`)
               .join(', ')}`,
           );
@@ -54,7 +73,8 @@ export async function followRuns(f: FollowRun): Promise<void> {
         lastWrite = Date.now();
         await f.save(true);
       },
-      settled: () => result.verdicts.every((v) => ENDED.includes(v.state)),
+      // A run on many boxes that failed on one node is ended only once every node's job has (the others bill meanwhile).
+      settled: () => result.verdicts.every((v) => ENDED.includes(v.state) && (v.nodes ?? []).every((n) => ENDED.includes(n.state))),
       info: (line) => reporter.info(line),
     },
   );

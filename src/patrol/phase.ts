@@ -59,6 +59,8 @@ export interface FollowRun {
   /** Mutated as the follow re-ticks: memory and verdicts replaced. */
   result: TickResult;
   target(h: HostEntry): HostTarget;
+  /** Runs on many boxes, by id: how many nodes each has (a node's event re-ticks all of them, combined). */
+  nodes: Record<string, number>;
   /** One probe of a host, over the follower's connection when it holds one; a host's trouble as a value. */
   probe(h: KeyedHost, session: Session | null, runs: SeenRun[]): Promise<HostObservation | ProbeFailure>;
   opts: AssessOptions;
@@ -243,19 +245,6 @@ async function nodeStops(
   ctx.reporter.output('node-stops', JSON.stringify(done));
 }
 
-/**
- * The hosts a follow re-ticks: not the nodes of a run on many boxes, whose verdicts only a whole tick combines
- * (they are patrolled on every tick, as before the follow).
- */
-function followed(hosts: HostEntry[], reporter: Reporter): HostEntry[] {
-  const nodes = hosts.filter((h) => h.aliases);
-  if (nodes.length)
-    reporter.warn(
-      `patrol: follow does not cover runs on many boxes yet (${[...new Set(nodes.flatMap((h) => Object.values(h.aliases!)))].join(', ')}): they are patrolled on each tick`,
-    );
-  return hosts.filter((h) => !h.aliases);
-}
-
 /** Runs on many boxes, by id: how many nodes each registration names. */
 function nodeCounts(entries: Record<string, Registration>): Record<string, number> {
   return Object.fromEntries(Object.entries(entries).flatMap(([id, e]) => (e.nodes?.length ? [[id, e.nodes.length]] : [])));
@@ -351,9 +340,10 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
   if (cfg.followS && steps.follow)
     await steps.follow({
       cfg,
-      hosts: followed(hosts, reporter).map((h) => byName.get(h.name)!),
+      hosts: hosts.map((h) => byName.get(h.name)!),
       result,
       target,
+      nodes: nodeCounts(chosen.entries),
       probe: (h, session, runs) =>
         (session && steps.probeOn ? steps.probeOn(session, h.runRoot, runs, 20_000) : steps.probeHost(h.conn, h.cred, h.runRoot, runs, 20_000)).catch(asValue),
       opts,

@@ -395,15 +395,17 @@ describe('the patrol of a run on two boxes', () => {
     expect(Object.keys(p.states)).toEqual(['ddp-kill']);
     expect(p.body).toMatch(/#### Nodes of `ddp-kill`/);
     expect(p.body).toContain(`| 1 | \`root@${b.addr}:22\` | 🟢 running |`);
-    // A follow leaves the nodes to the tick (it cannot combine them yet), and says so.
-    const f1 = await patrol(where, 'ddp-kill', { follow: '10s' });
-    expect(f1.r.warnings.join('\n')).toMatch(/follow does not cover runs on many boxes yet \(ddp-kill\)/);
-    expect(Object.keys(f1.states)).toEqual(['ddp-kill']);
-    expect(f1.v).toMatchObject({ state: 'running', nodes: [expect.objectContaining({ rank: 0 }), expect.objectContaining({ rank: 1 })] });
-
+    // A follow holds both nodes: the kill is seen as it happens (then the other node's collective timeout), each
+    // event re-ticks every node of the run, and the run keeps one verdict; the follow ends once the run has.
+    const following = patrol(where, 'ddp-kill', { follow: '120s' });
+    await new Promise((res) => setTimeout(res, 3000));
     signalPid(jobPid(b, 'ddp-kill'), 'SIGKILL');
-    await waitFor('both nodes to end', () => [a, b].every((x) => existsSync(join(runDir(x, 'ddp-kill'), 'FAILED'))), 60_000);
-    const f = await patrol(where, 'ddp-kill');
+    const f = await following;
+    expect(f.r.lines.join('\n')).toMatch(/follow: every followed run has ended/);
+    expect(f.r.lines.join('\n')).toMatch(new RegExp(`follow: root@${b.addr.replace(/\./g, '\\.')}:22: .*ddp-kill failed`));
+    expect(f.r.warnings.join('\n')).not.toMatch(/follow does not cover/);
+    expect(Object.keys(f.states)).toEqual(['ddp-kill']);
+    expect([a, b].every((x) => existsSync(join(runDir(x, 'ddp-kill'), 'FAILED')))).toBe(true);
     expect(f.v).toMatchObject({ state: 'failed', class: 'killed' });
     expect(f.v!.nodes).toEqual([
       expect.objectContaining({ rank: 0, state: 'failed', class: 'collective', consequence: true }),

@@ -487,7 +487,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-6VVZHE5Q.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-TQ4CTLOE.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -627,7 +627,7 @@ async function patrolSteps() {
     probeHost,
     probeOn,
     sync: async (...a) => (await import("./step-BK6T673F.js")).syncAll(...a),
-    follow: async (f) => (await import("./patrol-SJK5OXXX.js")).followRuns(f),
+    follow: async (f) => (await import("./patrol-QXSDRZVM.js")).followRuns(f),
     orphans: async (...a) => (await import("./orphans-DJILA2SV.js")).findOrphans(...a),
     afterVerified: async (...a) => (await import("./auto-UYXT7XIP.js")).afterVerifiedStep(...a),
     stopNodes: async (...a) => (await import("./nodes-2W5JEBY5.js")).stopNodes(...a)

@@ -5,8 +5,9 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
+  combineNodes,
   shownText
-} from "./chunk-DQ77U6KJ.js";
+} from "./chunk-PDH2QR7T.js";
 import {
   stateText
 } from "./chunk-DWPUCMVE.js";
@@ -186,7 +187,8 @@ async function followRuns(f) {
   let lastWrite = Date.now();
   const byName = new Map(f.hosts.map((h) => [h.name, h]));
   const ended = await followHosts(
-    f.hosts.map((h) => ({ name: h.name, conn: h.conn, cred: h.cred, runRoot: h.runRoot, runIds: h.runIds })),
+    // A node's follower watches the run's own record on that box (the node key is the patrol's name for it).
+    f.hosts.map((h) => ({ name: h.name, conn: h.conn, cred: h.cred, runRoot: h.runRoot, runIds: [...new Set(h.runIds.map((id) => h.aliases?.[id] ?? id))] })),
     {
       durationMs: cfg.followS * 1e3,
       debounceMs: FOLLOW_DEBOUNCE_MS,
@@ -198,7 +200,22 @@ async function followRuns(f) {
     {
       reassess: async (name, session, why) => {
         const h = byName.get(name);
-        const r = await tick([f.target(h)], result.memory, (_t, runs) => f.probe(h, session, runs), f.opts, f.now(), 1);
+        const runs = [...new Set(Object.values(h.aliases ?? {}))].filter((id) => f.nodes[id]);
+        const group = runs.length ? f.hosts.filter((x) => x === h || Object.values(x.aliases ?? {}).some((id) => runs.includes(id))) : [h];
+        const before = result.memory;
+        const at = f.now();
+        const r = await tick(
+          group.map((x) => f.target(x)),
+          result.memory,
+          (t, rs) => {
+            const x = group.find((g) => g.name === t.label) ?? h;
+            return f.probe(x, x === h ? session : null, rs);
+          },
+          f.opts,
+          at,
+          group.length
+        );
+        if (runs.length) combineNodes(r, Object.fromEntries(runs.map((id) => [id, f.nodes[id]])), before, at);
         result.memory = r.memory;
         result.verdicts = result.verdicts.map((v) => r.verdicts.find((x) => x.runId === v.runId) ?? v);
         if (f.resync && (why.has("checkpoint") || why.has("marker") || why.size === 0)) await f.resync(h);
@@ -206,13 +223,14 @@ async function followRuns(f) {
         if (!worthWriting(shown, next, lastWrite, Date.now(), FOLLOW_QUIET_MS)) return;
         if (next !== shown)
           reporter.info(
-            `follow: ${name}: ${[...why].join(", ") || "refresh"}: ${result.verdicts.filter((v) => v.host === name).map((v) => `${v.runId} ${stateText(v)}`).join(", ")}`
+            `follow: ${name}: ${[...why].join(", ") || "refresh"}: ${result.verdicts.filter((v) => v.host === name || runs.includes(v.runId)).map((v) => `${v.runId} ${stateText(v)}`).join(", ")}`
           );
         shown = next;
         lastWrite = Date.now();
         await f.save(true);
       },
-      settled: () => result.verdicts.every((v) => ENDED.includes(v.state)),
+      // A run on many boxes that failed on one node is ended only once every node's job has (the others bill meanwhile).
+      settled: () => result.verdicts.every((v) => ENDED.includes(v.state) && (v.nodes ?? []).every((n) => ENDED.includes(n.state))),
       info: (line) => reporter.info(line)
     }
   );

@@ -5,8 +5,10 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  adoptNewer
-} from "./chunk-DQ77U6KJ.js";
+  adoptNewer,
+  combineNodes,
+  planNodeStops
+} from "./chunk-PDH2QR7T.js";
 import {
   ESCALATE,
   renderPatrol,
@@ -30,9 +32,7 @@ import {
   NOTIFIED_MAX,
   STATE_REMEDIATION,
   mergeMemories,
-  readMemory,
-  remediationText,
-  runOfNodes
+  readMemory
 } from "./chunk-SOYMSDNQ.js";
 import {
   dispatchInputs
@@ -7588,90 +7588,6 @@ function enteredNow(prev, now, v) {
   return prev.state !== v.state || prev.cls !== v.cls || prev.attempt !== now?.attempt;
 }
 
-// src/patrol/nodes.ts
-function rowOf(v, rank, key) {
-  if (!v)
-    return {
-      rank,
-      host: "",
-      state: "unknown",
-      cls: null,
-      consequence: false,
-      step: null,
-      heartbeatAgeS: null,
-      gpuUtilPct: null,
-      detail: `${key} was not probed`
-    };
-  const util = v.gpus.map((g) => g.utilPct).filter((u) => u !== null);
-  return {
-    rank,
-    host: v.host,
-    state: v.state,
-    cls: v.cls,
-    consequence: false,
-    step: v.step,
-    heartbeatAgeS: v.heartbeatAgeS,
-    gpuUtilPct: util.length ? Math.round(util.reduce((a, b) => a + b, 0) / util.length) : null,
-    detail: v.detail
-  };
-}
-var RUN_MARKS = [
-  "issue",
-  "comment",
-  "teardown",
-  "sync",
-  "registration",
-  "notified",
-  "preempted",
-  "recovery",
-  "collect",
-  "policy",
-  "nodeStop"
-];
-function planNodeStops(verdicts, memory, stopping) {
-  const out = [];
-  for (const v of verdicts) {
-    if (!stopping.has(v.runId) || v.state !== "failed" || !v.nodes) continue;
-    if (!v.nodes.some((n) => n.state === "failed" && !n.consequence)) continue;
-    if (memory.runs[v.runId]?.nodeStop?.attempt === v.attempt) continue;
-    const ranks = v.nodes.filter((n) => ["running", "stalled", "launching"].includes(n.state)).map((n) => n.rank);
-    if (ranks.length) out.push({ runId: v.runId, attempt: v.attempt, ranks });
-  }
-  return out;
-}
-function combineNodes(result, nodesOf, prev, now) {
-  for (const [runId2, n] of Object.entries(nodesOf)) {
-    const keys = Array.from({ length: n }, (_, k) => nodeKey(runId2, k));
-    const byKey = new Map(result.verdicts.filter((v) => keys.includes(v.runId)).map((v) => [v.runId, v]));
-    if (!byKey.size) continue;
-    const rows = keys.map((k, r) => rowOf(byKey.get(k), r, k));
-    const run = runOfNodes(rows);
-    const base = byKey.get(keys[0]) ?? [...byKey.values()][0];
-    const flags = [.../* @__PURE__ */ new Set([...rows.flatMap((_, r) => byKey.get(keys[r])?.flags ?? []), ...run.flags])];
-    const before = prev.runs[runId2];
-    const since = before && before.state === run.state ? before.since : now.toISOString();
-    const verdict = {
-      ...base,
-      runId: runId2,
-      state: run.state,
-      cls: run.cls,
-      flags,
-      detail: run.detail,
-      remediation: remediationText(run.state, run.state === "failed" ? run.cls ?? "other" : null, flags),
-      // A run is as alive as all its nodes: its heartbeat is the oldest.
-      heartbeatAgeS: rows.some((r) => r.heartbeatAgeS !== null) ? Math.max(...rows.map((r) => r.heartbeatAgeS ?? 0)) : null,
-      since,
-      nodes: rows
-    };
-    const first = result.verdicts.findIndex((v) => keys.includes(v.runId));
-    result.verdicts = result.verdicts.filter((v) => !keys.includes(v.runId));
-    result.verdicts.splice(Math.min(first, result.verdicts.length), 0, verdict);
-    const m0 = result.memory.runs[keys[0]];
-    const marks = Object.fromEntries(Object.entries(before ?? {}).filter(([k]) => RUN_MARKS.includes(k)));
-    if (m0) result.memory.runs[runId2] = { ...m0, ...marks, state: run.state, cls: run.cls, since, at: now.toISOString() };
-  }
-}
-
 // src/patrol/notify.ts
 var NOTIFY_STATES = [
   "preempted",
@@ -7848,14 +7764,6 @@ async function nodeStops(ctx, steps, entries, result, hosts, byName, now) {
   }
   ctx.reporter.output("node-stops", JSON.stringify(done));
 }
-function followed(hosts, reporter) {
-  const nodes = hosts.filter((h) => h.aliases);
-  if (nodes.length)
-    reporter.warn(
-      `patrol: follow does not cover runs on many boxes yet (${[...new Set(nodes.flatMap((h) => Object.values(h.aliases)))].join(", ")}): they are patrolled on each tick`
-    );
-  return hosts.filter((h) => !h.aliases);
-}
 function nodeCounts(entries) {
   return Object.fromEntries(Object.entries(entries).flatMap(([id, e]) => e.nodes?.length ? [[id, e.nodes.length]] : []));
 }
@@ -7934,9 +7842,10 @@ async function patrolPhase(cfg, ctx, steps) {
   if (cfg.followS && steps.follow)
     await steps.follow({
       cfg,
-      hosts: followed(hosts, reporter).map((h) => byName.get(h.name)),
+      hosts: hosts.map((h) => byName.get(h.name)),
       result,
       target,
+      nodes: nodeCounts(chosen.entries),
       probe: (h, session, runs) => (session && steps.probeOn ? steps.probeOn(session, h.runRoot, runs, 2e4) : steps.probeHost(h.conn, h.cred, h.runRoot, runs, 2e4)).catch(asValue),
       opts,
       now: () => now = /* @__PURE__ */ new Date(),
