@@ -356,12 +356,17 @@ export async function patrolPhase(cfg: PatrolPhaseConfig, ctx: PhaseContext, ste
     });
   reporter.summary(ports.statusMode === 'text' ? renderStatusForTerminal(result.verdicts, result.memory, now) : render(runIds));
   const end = patrolEnd(result.verdicts, memory, result.memory, cfg.failOn, { synced, statusUrls: [...written] });
+  sayEnd(reporter, end);
+  if (billing.escalate) reporter.output('escalate', 'true');
+  return refused.length || end.failed || failed() || billing.code ? 1 : 0;
+}
+
+/** The patrol's end as patrolEnd decided it (outputs.ts, pure): its outputs and lines, said. */
+function sayEnd(reporter: Reporter, end: ReturnType<typeof patrolEnd>): void {
   for (const [k, v] of Object.entries(end.outputs)) reporter.output(k, v);
   for (const w of end.warnings) reporter.warn(w);
   for (const i of end.infos) reporter.info(i);
   for (const e of end.errors) reporter.error(e);
-  if (billing.escalate) reporter.output('escalate', 'true');
-  return refused.length || end.failed || failed() || billing.code ? 1 : 0;
 }
 
 /** A patrol of the registry that found no run it may take: said so, with empty outputs. */

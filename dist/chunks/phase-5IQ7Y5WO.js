@@ -7855,12 +7855,15 @@ async function patrolPhase(cfg, ctx, steps) {
     });
   reporter.summary(ports.statusMode === "text" ? renderStatusForTerminal(result.verdicts, result.memory, now) : render(runIds));
   const end = patrolEnd(result.verdicts, memory, result.memory, cfg.failOn, { synced, statusUrls: [...written] });
+  sayEnd(reporter, end);
+  if (billing.escalate) reporter.output("escalate", "true");
+  return refused.length || end.failed || failed() || billing.code ? 1 : 0;
+}
+function sayEnd(reporter, end) {
   for (const [k, v] of Object.entries(end.outputs)) reporter.output(k, v);
   for (const w of end.warnings) reporter.warn(w);
   for (const i of end.infos) reporter.info(i);
   for (const e of end.errors) reporter.error(e);
-  if (billing.escalate) reporter.output("escalate", "true");
-  return refused.length || end.failed || failed() || billing.code ? 1 : 0;
 }
 var UNLAUNCHED_GRACE_S = 30 * 60;
 function unlaunchedNotes(found, reporter, now = /* @__PURE__ */ new Date()) {
