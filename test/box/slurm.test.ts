@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeWorkspace, runBuiltAction, type ActionRun } from '../harness/action.ts';
@@ -27,10 +28,20 @@ async function action(name: string, inputs: Record<string, string>) {
   return r;
 }
 /** waitFor that, when it gives up, says what Slurm thinks: a job that never ran is diagnosable from the CI log. */
-const slurmWait = (what: string, ok: () => boolean, ms: number, step: number) =>
+const slurmWait = (what: string, ok: () => boolean, ms: number, step: number, more: () => string = () => '') =>
   waitFor(what, ok, ms, step).catch((err: Error) => {
-    throw new Error(`${err.message}\nsqueue: ${cl.slurm("squeue -h -o '%i %T %r %N'")}\nsinfo: ${cl.slurm("sinfo -h -N -o '%N %T %E'")}`);
+    throw new Error(`${err.message}\nsqueue: ${cl.slurm("squeue -h -o '%i %T %r %N'")}\nsinfo: ${cl.slurm("sinfo -h -N -o '%N %T %E'")}${more()}`);
   });
+/** What a job that left the queue became (sacct), and what its run record holds: for a wait that gave up. */
+const jobStory = (job: string, dir: string) => () => {
+  const sh = (cmd: string) => spawnSync('bash', ['-c', cmd], { encoding: 'utf8', timeout: 20_000 }).stdout;
+  return (
+    `\nsacct: ${cl.slurm(`sacct -n -P -j ${job} -o jobid,state,exitcode,reason,nodelist,start,end`)}` +
+    `\nrecord: ${sh(`cd ${JSON.stringify(dir)} 2>/dev/null && find . -maxdepth 3 | sort | head -40`)}` +
+    `\nslurm.out: ${sh(`tail -c 2000 ${JSON.stringify(dir)}/attempts/*/slurm.out 2>/dev/null`)}` +
+    `\nmarkers: ${sh(`cat ${JSON.stringify(dir)}/DONE ${JSON.stringify(dir)}/FAILED 2>/dev/null`)}`
+  );
+};
 const launch = (inputs: Record<string, string>) => action('launch', { workdir: '~/code', backend: 'slurm', audit: 'false', 'confirm-timeout': '2', ...inputs });
 
 describe('backend slurm', () => {
@@ -287,9 +298,25 @@ describe('backend slurm', () => {
       cl.slurm(`scontrol requeue ${job}`);
       await slurmWait('the job to be pending again', () => cl.slurm(`squeue -h -j ${job} -o %T`).trim() === 'PENDING', 30_000, 250);
       expect(await patrolState('sl-requeue')).toMatchObject({ state: 'requeued' });
-      // Slurm delays a requeued job (reason BeginTime); let it start now.
-      cl.slurm(`scontrol update jobid=${job} starttime=now`);
-      await slurmWait('attempt 2 to start', () => existsSync(`${dir}/attempts/2/pid_start`), 90_000, 500);
+      // Slurm delays a requeued job (reason BeginTime); let it start now. Under load the controller may set that
+      // delay after the first update, so it is asked again every 10 s while the job still waits.
+      let asked = 0;
+      const startNow = () => {
+        cl.slurm(`scontrol update jobid=${job} starttime=now`);
+        asked = Date.now();
+      };
+      startNow();
+      await slurmWait(
+        'attempt 2 to start',
+        () => {
+          if (existsSync(`${dir}/attempts/2/pid_start`)) return true;
+          if (Date.now() - asked > 10_000 && cl.slurm(`squeue -h -j ${job} -o %T`).trim() === 'PENDING') startNow();
+          return false;
+        },
+        90_000,
+        500,
+        jobStory(job, dir),
+      );
       expect(read(`${dir}/attempts/2/job_id`).trim()).toBe(job);
       expect(read(`${dir}/attempts/2/handle`).trim()).toBe(`slurm:${job}`);
       await slurmWait('attempt 2 to log', () => existsSync(`${dir}/attempts/2/log`) && /run 1/.test(read(`${dir}/attempts/2/log`)), 30_000, 250);
