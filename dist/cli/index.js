@@ -28919,10 +28919,10 @@ var init_release = __esm({
 });
 
 // src/record/progress.ts
-function last(re, text, pick5) {
+function last(re, text, pick4) {
   let out = null;
   re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) out = pick5(m);
+  for (let m = re.exec(text); m; m = re.exec(text)) out = pick4(m);
   return out;
 }
 function parseProgress(tail, extra = []) {
@@ -29230,7 +29230,7 @@ function recoveryTerms(o, w) {
       const q = obj(p, `${x}.previous[${i}]`);
       return {
         provider: str(q, "provider", x, { max: 32, pattern: /^[a-z]{1,32}$/ }),
-        instanceId: str(q, "instance_id", x, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+        instanceId: str(q, "instance_id", x, { max: 128, pattern: INSTANCE_ID }),
         attempt: int(q, "attempt", x, { min: 1, max: 999999 })
       };
     }),
@@ -29289,7 +29289,7 @@ function readRegistration(body) {
     commit: optStr(o, "commit", w, { max: 64, pattern: /^[0-9a-f]{7,64}$/ }),
     handle: optStr(o, "handle", w, { max: 256, pattern: /^[a-z]{1,16}(:[A-Za-z0-9_./:-]{1,200})?$/ }),
     provider: optStr(o, "provider", w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
-    instanceId: optStr(o, "instance_id", w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+    instanceId: optStr(o, "instance_id", w, { max: 128, pattern: INSTANCE_ID }),
     launchedBy: optStr(o, "launched_by", w, { max: 45, pattern: GITHUB_LOGIN }),
     jump: recordedJump(o, w),
     hourlyPrice: optStr(o, "hourly_price", w, { max: 16, pattern: MONEY }),
@@ -29323,7 +29323,7 @@ function nodesOf(o, w) {
       user: str(n, "user", x2, { max: 64, pattern: /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/ }),
       hostKeyFingerprint: str(n, "host_key_fingerprint", x2, { max: 50, pattern: FINGERPRINT }),
       runRoot: str(n, "run_root", x2, { max: 1024, pattern: /^[^\u0000-\u001f\u007f]+$/ }),
-      instanceId: optStr(n, "instance_id", x2, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ })
+      instanceId: optStr(n, "instance_id", x2, { max: 128, pattern: INSTANCE_ID })
     };
   });
   if (nodes.length < 2) throw new BoxDataError(`${w}.nodes lists fewer than two nodes`);
@@ -29610,10 +29610,18 @@ async function registerLive(phaseCfg, ctx, o, nodes, attempt, cred) {
   const m = phaseCfg.nodes;
   const masterAddr = m.masterAddr ?? await defaultMasterAddr(nodes);
   const outcomes = await launchEach(phaseCfg, nodes, attempt, masterAddr, o.release, reporter);
+  if (outcomes.some((x) => !("error" in x) && x.result === "started"))
+    return await undoPartial(
+      nodes,
+      outcomes,
+      outcomes.map((x, rank2) => ({ x, rank: rank2 })).filter(({ x }) => "error" in x || x.result !== "started"),
+      phaseCfg.launch.runId,
+      reporter
+    );
   const other = outcomes.findIndex((x) => "error" in x || x.result !== "refused" || x.refusal !== "alive");
   if (other >= 0) {
     const x = outcomes[other];
-    const why = "error" in x ? x.error : x.result === "started" ? "it started (it should not have)" : x.message;
+    const why = "error" in x ? x.error : x.message;
     return refusedAll(reporter, phaseCfg.launch.runId, nodes.length, new Refused(`rank ${other}: ${why}; nothing was started on any node`, 1, "refused"));
   }
   reporter.info(`launch: every node runs attempt ${attempt}; nothing was started, the running run is registered for the patrol`);
@@ -37749,16 +37757,7 @@ var init_fresh = __esm({
 // src/registry/provisioned.ts
 function provisionedInstances(p) {
   if (!p.nodes) return [p];
-  return p.nodes.map((n) => ({
-    runId: p.runId,
-    provider: p.provider,
-    instanceId: n.instanceId,
-    instanceType: n.instanceType,
-    region: n.region,
-    hourlyPrice: n.hourlyPrice,
-    hostKeyFingerprint: n.hostKeyFingerprint,
-    createdAt: n.createdAt
-  }));
+  return p.nodes.map(({ rank: _rank, ...n }) => ({ runId: p.runId, provider: p.provider, ...n }));
 }
 function fields2(p) {
   return {
@@ -37806,7 +37805,7 @@ function readProvisioned(body) {
   const w = "provision record";
   if (str(o, "schema", w, { max: 64 }) !== PROVISIONED_SCHEMA) throw new BoxDataError(`${w}: schema is not ${PROVISIONED_SCHEMA}`);
   const one2 = (x, at) => ({
-    instanceId: str(x, "instance_id", at, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+    instanceId: str(x, "instance_id", at, { max: 128, pattern: INSTANCE_ID }),
     instanceType: str(x, "instance_type", at, { max: 64, pattern: /^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,63}$/ }),
     region: str(x, "region", at, { max: 64, pattern: /^[a-z0-9][a-z0-9-]{0,63}$/ }),
     hourlyPrice: str(x, "hourly_price", at, { max: 12, pattern: /^(\d{1,5}(\.\d{1,4})?)?$/ }),
@@ -37850,6 +37849,7 @@ var init_provisioned = __esm({
     "use strict";
     init_grammar();
     init_hostkey();
+    init_names();
     init_spec();
     init_strict();
     init_entry();
@@ -39722,7 +39722,7 @@ var nodeLine;
 var init_dispatch = __esm({
   "src/record/dispatch.ts"() {
     "use strict";
-    nodeLine = (n) => `${n.user}@${n.host.includes(":") ? `[${n.host}]` : n.host}:${n.port} ${n.hostKeyFingerprint}${n.instanceId ? ` instance-id=${n.instanceId}` : ""} run-root=${n.runRoot}`;
+    nodeLine = (n) => `${n.user}@${n.host.includes(":") ? `[${n.host}]` : n.host}:${n.port} ${n.hostKeyFingerprint}${n.instanceId ? ` instance-id=${n.instanceId}` : ""}` + (/\s/.test(n.runRoot) ? "" : ` run-root=${n.runRoot}`);
   }
 });
 
@@ -44000,9 +44000,9 @@ var init_look_box = __esm({
 import { existsSync as existsSync6, mkdtempSync as mkdtempSync3, rmSync as rmSync5, statSync as statSync8 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
 import { join as join8, resolve as resolve6 } from "node:path";
-async function proofsOf(cfg, workspace, tmp, fetchArtifact) {
-  const out = /* @__PURE__ */ new Map();
+async function proofsOf(cfg, workspace, fetchArtifact) {
   if (cfg.verifiedPath) {
+    const out = /* @__PURE__ */ new Map();
     const root = resolve6(workspace, cfg.verifiedPath);
     if (!existsSync6(root) || !statSync8(root).isDirectory())
       throw new InputError(
@@ -44017,6 +44017,15 @@ async function proofsOf(cfg, workspace, tmp, fetchArtifact) {
   }
   if (!fetchArtifact) throw new InputError("verified-artifact", "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
   const names2 = (cfg.verifiedArtifact ?? "").split(/\s+/).filter(Boolean);
+  const tmp = mkdtempSync3(join8(tmpdir3(), "tether-proofs-"));
+  try {
+    return await artifactProofs(cfg, names2, tmp, fetchArtifact);
+  } finally {
+    rmSync5(tmp, { recursive: true, force: true });
+  }
+}
+async function artifactProofs(cfg, names2, tmp, fetchArtifact) {
+  const out = /* @__PURE__ */ new Map();
   for (const [i, name] of names2.entries()) {
     const dir = join8(tmp, String(i));
     try {
@@ -44042,25 +44051,19 @@ async function proofsOf(cfg, workspace, tmp, fetchArtifact) {
 async function teardownNodes2(cfg, ctx, deps, finish) {
   const { reporter, env } = ctx;
   const ids = cfg.nodes.map((n) => n.instanceId);
-  const tmp = mkdtempSync3(join8(tmpdir3(), "tether-proofs-"));
-  let gates;
-  try {
-    const proofs = await proofsOf(cfg, ctx.ports.workspace, tmp, deps.fetchArtifact);
-    if (typeof proofs === "string") {
-      const reason2 = `nothing was asked of ${cfg.provider} for any of the ${ids.length} nodes: ${proofs}`;
-      const card2 = renderNodesCard({
-        provider: cfg.provider,
-        verb: cfg.verb,
-        runId: cfg.runId,
-        nodes: cfg.nodes.map((n) => ({ rank: n.rank, instanceId: n.instanceId, verified: null, run: { state: null, source: "the box was not looked at" } })),
-        now: deps.now()
-      });
-      return finish("refused", reason2, 1, { kind: "refused", runId: cfg.runId, reason: reason2, notes: [], card: card2 });
-    }
-    gates = await Promise.all(cfg.nodes.map((n) => gateNode(cfg, n, proofs.get(n.rank) ?? null, reporter, deps.now)));
-  } finally {
-    rmSync5(tmp, { recursive: true, force: true });
+  const proofs = await proofsOf(cfg, ctx.ports.workspace, deps.fetchArtifact);
+  if (typeof proofs === "string") {
+    const reason2 = `nothing was asked of ${cfg.provider} for any of the ${ids.length} nodes: ${proofs}`;
+    const card2 = renderNodesCard({
+      provider: cfg.provider,
+      verb: cfg.verb,
+      runId: cfg.runId,
+      nodes: cfg.nodes.map((n) => ({ rank: n.rank, instanceId: n.instanceId, verified: null, run: { state: null, source: "the box was not looked at" } })),
+      now: deps.now()
+    });
+    return finish("refused", reason2, 1, { kind: "refused", runId: cfg.runId, reason: reason2, notes: [], card: card2 });
   }
+  const gates = await Promise.all(cfg.nodes.map((n) => gateNode(cfg, n, proofs.get(n.rank) ?? null, reporter, deps.now)));
   const card = renderNodesCard({ provider: cfg.provider, verb: cfg.verb, runId: cfg.runId, nodes: gates.map((g) => g.card), now: deps.now() });
   const notes = gates.flatMap((g) => g.notes.map((n) => `rank ${g.rank}: ${n}`));
   const refusals = gates.flatMap((g) => g.ok ? [] : [`rank ${g.rank} (${g.card.instanceId}): ${g.reason}`]);
@@ -45133,10 +45136,11 @@ async function provisionNodes(r) {
   let first = () => void 0;
   const firstNamed = new Promise((res) => first = res);
   const rentRank = (rank2) => rentOne(r, `${cfg.name}-${rank2}`, async (instanceId, c, fingerprint2) => {
-    const one2 = provisionedOf(cfg, instanceId, c, fingerprint2);
+    const { runId: _run, provider: _provider, ...one2 } = provisionedOf(cfg, instanceId, c, fingerprint2);
     named.push({ rank: rank2, ...one2 });
     reporter.info(`provision: rank ${rank2} is ${instanceId}`);
-    const record = { runId: cfg.runId, provider: cfg.provider, ...pick3(named[0]), nodes: [...named] };
+    const { rank: _first, ...top } = named[0];
+    const record = { runId: cfg.runId, provider: cfg.provider, ...top, nodes: [...named] };
     writes = writes.then(() => recordOnGitHub(cfg, cred, record, ctx));
     await writes;
     if (rank2 === 0) first();
@@ -45292,7 +45296,7 @@ ${o.tried.map((x) => `- ${inert(x)}`).join("\n")}` : "";
 ${inert(o.why)}${tried}`);
   return o.instanceId && o.destroyed === false ? 5 : 1;
 }
-var import_ssh25, TUNING, pick3;
+var import_ssh25, TUNING;
 var init_phase8 = __esm({
   "src/provision/phase.ts"() {
     "use strict";
@@ -45312,14 +45316,6 @@ var init_phase8 = __esm({
     init_sign();
     init_provision2();
     TUNING = { pollMs: 2e3, callTimeoutMs: 3e4, destroyDeadlineMs: 10 * 6e4 };
-    pick3 = (n) => ({
-      instanceId: n.instanceId,
-      instanceType: n.instanceType,
-      region: n.region,
-      hourlyPrice: n.hourlyPrice,
-      hostKeyFingerprint: n.hostKeyFingerprint,
-      createdAt: n.createdAt
-    });
   }
 });
 
@@ -45575,7 +45571,7 @@ async function planRecovery(cfg, ctx, sleep, { reg, terms }) {
   const { ports, env } = ctx;
   if (!cfg.syncDest)
     throw new InputError("sync-dest", "is required for a replace: the patrol's sync directory on this runner, where the run's verified checkpoints are");
-  const provInputs = withDefaults("provision", { ...pick4(cfg.inputs, PROVISION_KEYS), "run-id": cfg.runId });
+  const provInputs = withDefaults("provision", { ...pick3(cfg.inputs, PROVISION_KEYS), "run-id": cfg.runId });
   const provision2 = { ...parseProvision(provInputs, env), store: null };
   if (provision2.provider !== reg.provider)
     throw new InputError("provider", `is ${provision2.provider}, but ${cfg.runId} was rented at ${reg.provider}: a recovery rents the same spec`);
@@ -45619,7 +45615,7 @@ async function planRecovery(cfg, ctx, sleep, { reg, terms }) {
 }
 async function restartInstance(cfg, ctx, reg, terms, sleep, t0) {
   const { reporter, env } = ctx;
-  const provInputs = withDefaults("provision", { ...pick4(cfg.inputs, PROVISION_KEYS), "run-id": cfg.runId });
+  const provInputs = withDefaults("provision", { ...pick3(cfg.inputs, PROVISION_KEYS), "run-id": cfg.runId });
   const provision2 = { ...parseProvision(provInputs, env), store: null };
   if (provision2.provider !== reg.provider)
     throw new InputError("provider", `is ${provision2.provider}, but ${cfg.runId} was rented at ${reg.provider}: a restart asks the same provider`);
@@ -45650,7 +45646,7 @@ async function restartInstance(cfg, ctx, reg, terms, sleep, t0) {
   }
   const inputs = strings(
     withDefaults("launch", {
-      ...pick4(cfg.inputs, ["ssh-key", "ssh-key-path", "connect-timeout", "report-to", "github-token", "secrets", "env", "audit", "require-gpu"]),
+      ...pick3(cfg.inputs, ["ssh-key", "ssh-key-path", "connect-timeout", "report-to", "github-token", "secrets", "env", "audit", "require-gpu"]),
       host: state.host,
       port: String(state.port),
       user: reg.user,
@@ -45748,7 +45744,7 @@ async function providerSays(reg, provision2, env, confirmMs, sleep) {
 function launchInputsOf(cfg, reg, terms, workspace) {
   return strings(
     withDefaults("launch", {
-      ...pick4(cfg.inputs, [
+      ...pick3(cfg.inputs, [
         "ssh-key",
         "ssh-key-path",
         "connect-timeout",
@@ -45820,7 +45816,7 @@ function restoredText(files, done) {
   const shown = files.slice(0, 20).map((f) => `${code(f.cell ?? "")} ${code(f.path)} (step ${f.step ?? "unknown"})`);
   return `, each cell from its newest checkpoint restored from this runner's sync: ${shown.join(", ")}${files.length > 20 ? `, and ${files.length - 20} more` : ""}.` + (done.length ? ` ${done.length} cell(s) had finished (${done.slice(0, 20).map((c) => code(c)).join(", ")}): recorded done, not run again.` : "");
 }
-var Refusal, RESTART_DEADLINE_MS, RESTART_POLL_MS, PROVISION_KEYS, strings, pick4;
+var Refusal, RESTART_DEADLINE_MS, RESTART_POLL_MS, PROVISION_KEYS, strings, pick3;
 var init_phase9 = __esm({
   "src/recover/phase.ts"() {
     "use strict";
@@ -45852,7 +45848,7 @@ var init_phase9 = __esm({
       (n) => PHASE_INPUTS.recover.includes(n) && n !== "report-to" && n !== "github-token"
     );
     strings = (o) => Object.fromEntries(Object.entries(o).map(([k, x]) => [k, x ?? ""]));
-    pick4 = (inputs, keys) => Object.fromEntries(keys.filter((k) => (inputs[k] ?? "") !== "").map((k) => [k, inputs[k]]));
+    pick3 = (inputs, keys) => Object.fromEntries(keys.filter((k) => (inputs[k] ?? "") !== "").map((k) => [k, inputs[k]]));
   }
 });
 
@@ -46861,7 +46857,7 @@ var init_phases = __esm({
     init_defaults();
     init_inputs();
     init_outputs();
-    lazy = (load, pick5) => async (cfg, ctx) => pick5(await load())(cfg, ctx);
+    lazy = (load, pick4) => async (cfg, ctx) => pick4(await load())(cfg, ctx);
     PHASES = {
       audit: {
         name: "audit",

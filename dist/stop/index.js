@@ -7,7 +7,7 @@ var __dirname = __tether_dn(__filename);
 import {
   PHASES,
   runActionPhase
-} from "../chunks/chunk-WX5WAF2S.js";
+} from "../chunks/chunk-T4SKOZOO.js";
 import "../chunks/chunk-PH7IAEM6.js";
 import "../chunks/chunk-J4JGH25V.js";
 import "../chunks/chunk-LK26I7RU.js";
@@ -21,10 +21,10 @@ import "../chunks/chunk-Y5HP5YFS.js";
 import "../chunks/chunk-JJDYANJU.js";
 import "../chunks/chunk-6IC2V5YV.js";
 import "../chunks/chunk-NMVVBMUM.js";
-import "../chunks/chunk-UH5DWB5U.js";
-import "../chunks/chunk-OQPAWNYC.js";
+import "../chunks/chunk-5RTTKOP3.js";
+import "../chunks/chunk-EATFAHHB.js";
 import "../chunks/chunk-D4LSXUI5.js";
-import "../chunks/chunk-GJDNH32N.js";
+import "../chunks/chunk-4U6B6A5Q.js";
 import "../chunks/chunk-DHT7G7Q2.js";
 import "../chunks/chunk-U6D75MKF.js";
 import "../chunks/chunk-C5X3PL2Z.js";

@@ -22,7 +22,7 @@ import { budgetWarning, planArtifacts, renderArtifacts, type ArtifactUploader, t
 import { fileSource } from '../verify/file-source.ts';
 import type { Listing, Manifest } from '../record/manifest.ts';
 import { renderCollect, renderPullFailure } from './report.ts';
-import { collect } from './collect.ts';
+import { collect, type CollectOutcome } from './collect.ts';
 import { trustedLoad } from '../verify/trusted-load.ts';
 import { filesSha256, manifestSha256, VERIFIED_MAC, verifiedMac } from '../record/verified.ts';
 import { streamScanFor, type StreamScan, type StreamScans } from '../verify/stream-scan.ts';
@@ -212,12 +212,10 @@ async function collectBox(cfg: BoxCollect, reporter: Reporter, uploader: Artifac
   return { exit: await reportOutcome(cfg, outcome, dest, verifiedPath, uploader, reporter), outcome };
 }
 
-type Outcome = Awaited<ReturnType<typeof collect>>;
-
 /** What a collect says when it ends: warnings, the summary (records, artifacts, teardown card) and the exit code. */
 async function reportOutcome(
   cfg: BoxCollect,
-  outcome: Outcome,
+  outcome: CollectOutcome,
   dest: string,
   verifiedPath: string,
   uploader: ArtifactUploader | undefined,

@@ -153,10 +153,20 @@ async function registerLive(
   const m = phaseCfg.nodes!;
   const masterAddr = m.masterAddr ?? (await defaultMasterAddr(nodes));
   const outcomes = await launchEach(phaseCfg, nodes, attempt, masterAddr, o.release, reporter);
+  // A node whose job ended since it was looked at may have started the next attempt (with resume): stopped again,
+  // as a partial start is.
+  if (outcomes.some((x) => !('error' in x) && x.result === 'started'))
+    return await undoPartial(
+      nodes,
+      outcomes,
+      outcomes.map((x, rank) => ({ x, rank })).filter(({ x }) => 'error' in x || x.result !== 'started'),
+      phaseCfg.launch.runId,
+      reporter,
+    );
   const other = outcomes.findIndex((x) => 'error' in x || x.result !== 'refused' || x.refusal !== 'alive');
   if (other >= 0) {
     const x = outcomes[other]!;
-    const why = 'error' in x ? x.error : x.result === 'started' ? 'it started (it should not have)' : x.message;
+    const why = 'error' in x ? x.error : x.message;
     return refusedAll(reporter, phaseCfg.launch.runId, nodes.length, new Refused(`rank ${other}: ${why}; nothing was started on any node`, 1, 'refused'));
   }
   reporter.info(`launch: every node runs attempt ${attempt}; nothing was started, the running run is registered for the patrol`);

@@ -185,10 +185,12 @@ async function provisionNodes(r: RentContext): Promise<number> {
   const firstNamed = new Promise<void>((res) => (first = res));
   const rentRank = (rank: number) =>
     rentOne(r, `${cfg.name}-${rank}`, async (instanceId, c, fingerprint) => {
-      const one = provisionedOf(cfg, instanceId, c, fingerprint);
+      const { runId: _run, provider: _provider, ...one } = provisionedOf(cfg, instanceId, c, fingerprint);
       named.push({ rank, ...one });
       reporter.info(`provision: rank ${rank} is ${instanceId}`);
-      const record: Provisioned = { runId: cfg.runId, provider: cfg.provider, ...pick(named[0]!), nodes: [...named] };
+      // The record's own fields are the first instance named; its nodes list every one so far.
+      const { rank: _first, ...top } = named[0]!;
+      const record: Provisioned = { runId: cfg.runId, provider: cfg.provider, ...top, nodes: [...named] };
       // One comment for the run, rewritten in turn as each instance is named (never two writes at once).
       writes = writes.then(() => recordOnGitHub(cfg, cred, record, ctx));
       await writes;
@@ -239,15 +241,6 @@ async function provisionNodes(r: RentContext): Promise<number> {
   );
   return left.length || unsure ? 5 : 1;
 }
-
-const pick = (n: ProvisionedNode) => ({
-  instanceId: n.instanceId,
-  instanceType: n.instanceType,
-  region: n.region,
-  hourlyPrice: n.hourlyPrice,
-  hostKeyFingerprint: n.hostKeyFingerprint,
-  createdAt: n.createdAt,
-});
 
 /** The hand-off file, signed with the connection's key where it is one tether holds (an agent cannot sign here). */
 function writeHandoff(file: string, h: Handoff, cred: ReturnType<typeof loadCredential>): void {

@@ -14,9 +14,14 @@ export interface RegisteredWhere {
   nodes?: ReadonlyArray<{ host: string; port: number; user: string; hostKeyFingerprint: string; runRoot: string; instanceId: string | null }> | null;
 }
 
-/** A node as a line of the `nodes` input (what launch took): `user@host:port SHA256:… [instance-id=ID] run-root=PATH`. */
+/**
+ * A node as a line of the `nodes` input (what launch took): `user@host:port SHA256:… [instance-id=ID] [run-root=PATH]`.
+ * A line is split on whitespace, so a run root holding a space is left out, as a one-box dispatch leaves it out:
+ * the workflow's own run-root applies (and a collect or teardown that finds no record there refuses).
+ */
 const nodeLine = (n: NonNullable<RegisteredWhere['nodes']>[number]) =>
-  `${n.user}@${n.host.includes(':') ? `[${n.host}]` : n.host}:${n.port} ${n.hostKeyFingerprint}${n.instanceId ? ` instance-id=${n.instanceId}` : ''} run-root=${n.runRoot}`;
+  `${n.user}@${n.host.includes(':') ? `[${n.host}]` : n.host}:${n.port} ${n.hostKeyFingerprint}${n.instanceId ? ` instance-id=${n.instanceId}` : ''}` +
+  (/\s/.test(n.runRoot) ? '' : ` run-root=${n.runRoot}`);
 
 export function dispatchInputs(runId: string, requestedBy: string, where: RegisteredWhere | null | undefined): Record<string, string> {
   const inputs: Record<string, string> = { 'run-id': runId, 'requested-by': requestedBy };

@@ -8,7 +8,7 @@ import { RUN_ID } from '../record/grammar.ts';
 import { sortedJson } from '../record/spec.ts';
 import { arr, BoxDataError, int, obj, optInt, optStr, parseJson, str } from '../record/strict.ts';
 import { FINGERPRINT } from '../record/hostkey.ts';
-import { ENVIRONMENT_NAME, RECOVERY_CELLS_MAX, RECOVERY_COMMAND_MAX } from '../record/names.ts';
+import { ENVIRONMENT_NAME, INSTANCE_ID, RECOVERY_CELLS_MAX, RECOVERY_COMMAND_MAX } from '../record/names.ts';
 import { CELLS_MAX } from '../record/contract.ts';
 import { SAFE_PATH } from '../record/contract.ts';
 import type { RecordedJump } from '../config/connection.ts';
@@ -263,7 +263,7 @@ function recoveryTerms(o: Record<string, unknown>, w: string): RecoveryTerms | n
       const q = obj(p, `${x}.previous[${i}]`);
       return {
         provider: str(q, 'provider', x, { max: 32, pattern: /^[a-z]{1,32}$/ }),
-        instanceId: str(q, 'instance_id', x, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+        instanceId: str(q, 'instance_id', x, { max: 128, pattern: INSTANCE_ID }),
         attempt: int(q, 'attempt', x, { min: 1, max: 999_999 }),
       };
     }),
@@ -341,7 +341,7 @@ export function readRegistration(body: string): Sealed {
     commit: optStr(o, 'commit', w, { max: 64, pattern: /^[0-9a-f]{7,64}$/ }),
     handle: optStr(o, 'handle', w, { max: 256, pattern: /^[a-z]{1,16}(:[A-Za-z0-9_./:-]{1,200})?$/ }),
     provider: optStr(o, 'provider', w, { max: 32, pattern: /^[a-z]{1,32}$/ }),
-    instanceId: optStr(o, 'instance_id', w, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+    instanceId: optStr(o, 'instance_id', w, { max: 128, pattern: INSTANCE_ID }),
     launchedBy: optStr(o, 'launched_by', w, { max: 45, pattern: GITHUB_LOGIN }),
     jump: recordedJump(o, w),
     hourlyPrice: optStr(o, 'hourly_price', w, { max: 16, pattern: MONEY }),
@@ -377,7 +377,7 @@ function nodesOf(o: Record<string, unknown>, w: string): { nodes?: RegisteredNod
       user: str(n, 'user', x2, { max: 64, pattern: /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/ }),
       hostKeyFingerprint: str(n, 'host_key_fingerprint', x2, { max: 50, pattern: FINGERPRINT }),
       runRoot: str(n, 'run_root', x2, { max: 1024, pattern: /^[^\u0000-\u001f\u007f]+$/ }),
-      instanceId: optStr(n, 'instance_id', x2, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+      instanceId: optStr(n, 'instance_id', x2, { max: 128, pattern: INSTANCE_ID }),
     };
   });
   if (nodes.length < 2) throw new BoxDataError(`${w}.nodes lists fewer than two nodes`);

@@ -7,6 +7,7 @@
  */
 import { RUN_ID } from '../record/grammar.ts';
 import { FINGERPRINT } from '../record/hostkey.ts';
+import { INSTANCE_ID } from '../record/names.ts';
 import { sortedJson } from '../record/spec.ts';
 import { arr, BoxDataError, int, obj, parseJson, str } from '../record/strict.ts';
 import { registrationMarker } from './entry.ts';
@@ -39,16 +40,7 @@ export type ProvisionedNode = { rank: number } & Pick<
 /** Every instance a record names, each as a record of its own (what the patrol lists and teardown matches). */
 export function provisionedInstances(p: Provisioned): Provisioned[] {
   if (!p.nodes) return [p];
-  return p.nodes.map((n) => ({
-    runId: p.runId,
-    provider: p.provider,
-    instanceId: n.instanceId,
-    instanceType: n.instanceType,
-    region: n.region,
-    hourlyPrice: n.hourlyPrice,
-    hostKeyFingerprint: n.hostKeyFingerprint,
-    createdAt: n.createdAt,
-  }));
+  return p.nodes.map(({ rank: _rank, ...n }) => ({ runId: p.runId, provider: p.provider, ...n }));
 }
 
 const OPEN = '<!-- tether:provisioned-data ';
@@ -114,7 +106,7 @@ export function readProvisioned(body: string): { entry: Provisioned; signer: str
   const w = 'provision record';
   if (str(o, 'schema', w, { max: 64 }) !== PROVISIONED_SCHEMA) throw new BoxDataError(`${w}: schema is not ${PROVISIONED_SCHEMA}`);
   const one = (x: Record<string, unknown>, at: string) => ({
-    instanceId: str(x, 'instance_id', at, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+    instanceId: str(x, 'instance_id', at, { max: 128, pattern: INSTANCE_ID }),
     instanceType: str(x, 'instance_type', at, { max: 64, pattern: /^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,63}$/ }),
     region: str(x, 'region', at, { max: 64, pattern: /^[a-z0-9][a-z0-9-]{0,63}$/ }),
     hourlyPrice: str(x, 'hourly_price', at, { max: 12, pattern: /^(\d{1,5}(\.\d{1,4})?)?$/ }),

@@ -35,11 +35,10 @@ const rankProof = (root: string, rank: number) => join(root, rankDir(rank));
 async function proofsOf(
   cfg: TeardownPhaseConfig & { nodes: TeardownNode[] },
   workspace: string,
-  tmp: string,
   fetchArtifact: ((name: string, dir: string) => Promise<unknown>) | undefined,
 ): Promise<Map<number, NonNullable<ProofFiles>> | string> {
-  const out = new Map<number, NonNullable<ProofFiles>>();
   if (cfg.verifiedPath) {
+    const out = new Map<number, NonNullable<ProofFiles>>();
     const root = resolve(workspace, cfg.verifiedPath);
     if (!existsSync(root) || !statSync(root).isDirectory())
       throw new InputError(
@@ -54,6 +53,23 @@ async function proofsOf(
   }
   if (!fetchArtifact) throw new InputError('verified-artifact', "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
   const names = (cfg.verifiedArtifact ?? '').split(/\s+/).filter(Boolean);
+  // The proofs are read into memory as each arrives; the downloads go when this returns.
+  const tmp = mkdtempSync(join(tmpdir(), 'tether-proofs-'));
+  try {
+    return await artifactProofs(cfg, names, tmp, fetchArtifact);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Each records artifact downloaded into its own folder under `tmp`, its proof given to the node whose box it names. */
+async function artifactProofs(
+  cfg: TeardownPhaseConfig & { nodes: TeardownNode[] },
+  names: string[],
+  tmp: string,
+  fetchArtifact: (name: string, dir: string) => Promise<unknown>,
+): Promise<Map<number, NonNullable<ProofFiles>> | string> {
+  const out = new Map<number, NonNullable<ProofFiles>>();
   for (const [i, name] of names.entries()) {
     const dir = join(tmp, String(i));
     try {
@@ -97,25 +113,19 @@ export async function teardownNodes(
 ): Promise<number> {
   const { reporter, env } = ctx;
   const ids = cfg.nodes.map((n) => n.instanceId);
-  const tmp = mkdtempSync(join(tmpdir(), 'tether-proofs-'));
-  let gates: NodeGate[];
-  try {
-    const proofs = await proofsOf(cfg, ctx.ports.workspace, tmp, deps.fetchArtifact);
-    if (typeof proofs === 'string') {
-      const reason = `nothing was asked of ${cfg.provider} for any of the ${ids.length} nodes: ${proofs}`;
-      const card = renderNodesCard({
-        provider: cfg.provider,
-        verb: cfg.verb,
-        runId: cfg.runId,
-        nodes: cfg.nodes.map((n) => ({ rank: n.rank, instanceId: n.instanceId, verified: null, run: { state: null, source: 'the box was not looked at' } })),
-        now: deps.now(),
-      });
-      return finish('refused', reason, 1, { kind: 'refused', runId: cfg.runId, reason, notes: [], card });
-    }
-    gates = await Promise.all(cfg.nodes.map((n) => gateNode(cfg, n, proofs.get(n.rank) ?? null, reporter, deps.now)));
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
+  const proofs = await proofsOf(cfg, ctx.ports.workspace, deps.fetchArtifact);
+  if (typeof proofs === 'string') {
+    const reason = `nothing was asked of ${cfg.provider} for any of the ${ids.length} nodes: ${proofs}`;
+    const card = renderNodesCard({
+      provider: cfg.provider,
+      verb: cfg.verb,
+      runId: cfg.runId,
+      nodes: cfg.nodes.map((n) => ({ rank: n.rank, instanceId: n.instanceId, verified: null, run: { state: null, source: 'the box was not looked at' } })),
+      now: deps.now(),
+    });
+    return finish('refused', reason, 1, { kind: 'refused', runId: cfg.runId, reason, notes: [], card });
   }
+  const gates = await Promise.all(cfg.nodes.map((n) => gateNode(cfg, n, proofs.get(n.rank) ?? null, reporter, deps.now)));
   const card = renderNodesCard({ provider: cfg.provider, verb: cfg.verb, runId: cfg.runId, nodes: gates.map((g) => g.card), now: deps.now() });
   const notes = gates.flatMap((g) => g.notes.map((n) => `rank ${g.rank}: ${n}`));
   const refusals = gates.flatMap((g) => (g.ok ? [] : [`rank ${g.rank} (${g.card.instanceId}): ${g.reason}`]));

@@ -147,6 +147,10 @@ describe('what tether dispatches for a registered run on many boxes', () => {
       provider: 'lambda',
       nodes: `ubuntu@10.0.0.1:22 ${FP0} instance-id=inst-a run-root=~/.tether/runs\nubuntu@10.0.0.2:2222 ${FP1} instance-id=inst-b run-root=/scratch/t`,
     });
+    // A run root with a space cannot ride in a line (they split on whitespace): left out, the workflow's own applies.
+    expect(dispatchInputs('mn1', 'octocat', { ...where, nodes: [where.nodes[0]!, { ...where.nodes[1]!, runRoot: '/scratch/my runs' }] })['nodes']).toBe(
+      `ubuntu@10.0.0.1:22 ${FP0} instance-id=inst-a run-root=~/.tether/runs\nubuntu@10.0.0.2:2222 ${FP1} instance-id=inst-b`,
+    );
     const t = parseTeardown(withDefaults('teardown', { ...inputs, verb: 'destroy', 'ssh-key-path': '/k', 'api-key': 'x', 'verified-path': 'out/mn1' }), {});
     expect(t.nodes!.map((n) => [n.instanceId, n.connection.host, n.connection.port, n.connection.pin, n.runRoot])).toEqual([
       ['inst-a', '10.0.0.1', 22, { kind: 'pinned', fingerprints: [FP0], revoked: [] }, '~/.tether/runs'],

@@ -14,7 +14,7 @@ import {
 import "./chunk-D7CFNTPV.js";
 import {
   provisionPhase
-} from "./chunk-RCKWA527.js";
+} from "./chunk-7MXOWCNZ.js";
 import "./chunk-NMK2FPDO.js";
 import {
   describeTwice
@@ -22,7 +22,7 @@ import {
 import {
   launchPhase,
   packRelease
-} from "./chunk-AAAJI4GJ.js";
+} from "./chunk-44T4N7QQ.js";
 import "./chunk-ZFPQ7UQN.js";
 import "./chunk-OTLRCFSB.js";
 import {
@@ -55,10 +55,10 @@ import {
 } from "./chunk-NMVVBMUM.js";
 import {
   verifiedRegistration
-} from "./chunk-UH5DWB5U.js";
-import "./chunk-OQPAWNYC.js";
+} from "./chunk-5RTTKOP3.js";
+import "./chunk-EATFAHHB.js";
 import "./chunk-D4LSXUI5.js";
-import "./chunk-GJDNH32N.js";
+import "./chunk-4U6B6A5Q.js";
 import "./chunk-DHT7G7Q2.js";
 import "./chunk-U6D75MKF.js";
 import {

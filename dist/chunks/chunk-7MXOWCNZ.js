@@ -26,10 +26,10 @@ import {
 import {
   provisionedBytes,
   renderProvisioned
-} from "./chunk-OQPAWNYC.js";
+} from "./chunk-EATFAHHB.js";
 import {
   moneyText
-} from "./chunk-GJDNH32N.js";
+} from "./chunk-4U6B6A5Q.js";
 import {
   sign
 } from "./chunk-DHT7G7Q2.js";
@@ -376,10 +376,11 @@ async function provisionNodes(r) {
   let first = () => void 0;
   const firstNamed = new Promise((res) => first = res);
   const rentRank = (rank) => rentOne(r, `${cfg.name}-${rank}`, async (instanceId, c, fingerprint2) => {
-    const one = provisionedOf(cfg, instanceId, c, fingerprint2);
+    const { runId: _run, provider: _provider, ...one } = provisionedOf(cfg, instanceId, c, fingerprint2);
     named.push({ rank, ...one });
     reporter.info(`provision: rank ${rank} is ${instanceId}`);
-    const record = { runId: cfg.runId, provider: cfg.provider, ...pick(named[0]), nodes: [...named] };
+    const { rank: _first, ...top } = named[0];
+    const record = { runId: cfg.runId, provider: cfg.provider, ...top, nodes: [...named] };
     writes = writes.then(() => recordOnGitHub(cfg, cred, record, ctx));
     await writes;
     if (rank === 0) first();
@@ -431,14 +432,6 @@ ${table}
   );
   return left.length || unsure ? 5 : 1;
 }
-var pick = (n) => ({
-  instanceId: n.instanceId,
-  instanceType: n.instanceType,
-  region: n.region,
-  hourlyPrice: n.hourlyPrice,
-  hostKeyFingerprint: n.hostKeyFingerprint,
-  createdAt: n.createdAt
-});
 function writeHandoff(file, h, cred) {
   writeFileSync(file, renderHandoff(h, "privateKey" in cred ? sign(cred, handoffBytes(h)) : null), { mode: 384 });
 }

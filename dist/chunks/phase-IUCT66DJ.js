@@ -36,7 +36,7 @@ import {
 } from "./chunk-SOYMSDNQ.js";
 import {
   dispatchInputs
-} from "./chunk-7OF3APCQ.js";
+} from "./chunk-K3FW3R52.js";
 import "./chunk-YYRHL6YM.js";
 import "./chunk-OWBPA4XH.js";
 import "./chunk-H57H7UT2.js";
@@ -52,14 +52,14 @@ import {
 } from "./chunk-NMVVBMUM.js";
 import {
   registeredHosts
-} from "./chunk-UH5DWB5U.js";
+} from "./chunk-5RTTKOP3.js";
 import {
   unlaunchedLine
-} from "./chunk-OQPAWNYC.js";
+} from "./chunk-EATFAHHB.js";
 import {
   parseConnection
 } from "./chunk-D4LSXUI5.js";
-import "./chunk-GJDNH32N.js";
+import "./chunk-4U6B6A5Q.js";
 import {
   macKey,
   macKeyOf

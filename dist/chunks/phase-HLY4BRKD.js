@@ -5,15 +5,19 @@ var require = __tether_cr(import.meta.url);
 var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
-  provisionPhase
-} from "./chunk-RCKWA527.js";
-import "./chunk-NMK2FPDO.js";
-import "./chunk-V4MUZUKH.js";
-import "./chunk-PFQFTWQV.js";
-import "./chunk-6IC2V5YV.js";
+  auditPhase,
+  launchPhase
+} from "./chunk-44T4N7QQ.js";
+import "./chunk-ZFPQ7UQN.js";
+import "./chunk-OTLRCFSB.js";
+import "./chunk-6V3LMIJC.js";
+import "./chunk-OWBPA4XH.js";
+import "./chunk-BNPK6FFL.js";
+import "./chunk-NMJRNFZE.js";
+import "./chunk-Y5HP5YFS.js";
 import "./chunk-NMVVBMUM.js";
-import "./chunk-OQPAWNYC.js";
-import "./chunk-GJDNH32N.js";
+import "./chunk-D4LSXUI5.js";
+import "./chunk-4U6B6A5Q.js";
 import "./chunk-DHT7G7Q2.js";
 import "./chunk-U6D75MKF.js";
 import "./chunk-C5X3PL2Z.js";
@@ -27,5 +31,6 @@ import "./chunk-FHK73RDK.js";
 import "./chunk-EPCPIVQ4.js";
 import "./chunk-R3K6G2KB.js";
 export {
-  provisionPhase
+  auditPhase,
+  launchPhase
 };

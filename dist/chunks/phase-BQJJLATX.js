@@ -11,7 +11,7 @@ import {
 } from "./chunk-TGGGXPPT.js";
 import {
   dispatchInputs
-} from "./chunk-7OF3APCQ.js";
+} from "./chunk-K3FW3R52.js";
 import "./chunk-LK26I7RU.js";
 import "./chunk-GNV6GGOU.js";
 import "./chunk-Y5HP5YFS.js";

@@ -6,12 +6,13 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 import {
   registrationMarker
-} from "./chunk-GJDNH32N.js";
+} from "./chunk-4U6B6A5Q.js";
 import {
   sortedJson
 } from "./chunk-Y2GZDFST.js";
 import {
-  FINGERPRINT
+  FINGERPRINT,
+  INSTANCE_ID
 } from "./chunk-3ZXXC4EP.js";
 import {
   BoxDataError,
@@ -27,16 +28,7 @@ import {
 var PROVISIONED_SCHEMA = "tether.provisioned/v1";
 function provisionedInstances(p) {
   if (!p.nodes) return [p];
-  return p.nodes.map((n) => ({
-    runId: p.runId,
-    provider: p.provider,
-    instanceId: n.instanceId,
-    instanceType: n.instanceType,
-    region: n.region,
-    hourlyPrice: n.hourlyPrice,
-    hostKeyFingerprint: n.hostKeyFingerprint,
-    createdAt: n.createdAt
-  }));
+  return p.nodes.map(({ rank: _rank, ...n }) => ({ runId: p.runId, provider: p.provider, ...n }));
 }
 var OPEN = "<!-- tether:provisioned-data ";
 var CLOSE = " -->";
@@ -87,7 +79,7 @@ function readProvisioned(body) {
   const w = "provision record";
   if (str(o, "schema", w, { max: 64 }) !== PROVISIONED_SCHEMA) throw new BoxDataError(`${w}: schema is not ${PROVISIONED_SCHEMA}`);
   const one = (x, at) => ({
-    instanceId: str(x, "instance_id", at, { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/ }),
+    instanceId: str(x, "instance_id", at, { max: 128, pattern: INSTANCE_ID }),
     instanceType: str(x, "instance_type", at, { max: 64, pattern: /^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,63}$/ }),
     region: str(x, "region", at, { max: 64, pattern: /^[a-z0-9][a-z0-9-]{0,63}$/ }),
     hourlyPrice: str(x, "hourly_price", at, { max: 12, pattern: /^(\d{1,5}(\.\d{1,4})?)?$/ }),

@@ -9,7 +9,7 @@ import {
   provisionedBytes,
   provisionedInstances,
   readProvisioned
-} from "./chunk-OQPAWNYC.js";
+} from "./chunk-EATFAHHB.js";
 import {
   connectionTo
 } from "./chunk-D4LSXUI5.js";
@@ -17,7 +17,7 @@ import {
   readRegistration,
   signedBytes,
   whereRegistered
-} from "./chunk-GJDNH32N.js";
+} from "./chunk-4U6B6A5Q.js";
 import {
   verify
 } from "./chunk-DHT7G7Q2.js";

@@ -62,13 +62,13 @@ import {
 import {
   verifiedProvisioned,
   verifiedRegistration
-} from "./chunk-UH5DWB5U.js";
+} from "./chunk-5RTTKOP3.js";
 import {
   isProvisionRecord,
   provisionedInstances
-} from "./chunk-OQPAWNYC.js";
+} from "./chunk-EATFAHHB.js";
 import "./chunk-D4LSXUI5.js";
-import "./chunk-GJDNH32N.js";
+import "./chunk-4U6B6A5Q.js";
 import "./chunk-DHT7G7Q2.js";
 import "./chunk-U6D75MKF.js";
 import {
@@ -158,9 +158,9 @@ import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 var rankProof = (root, rank) => join(root, rankDir(rank));
-async function proofsOf(cfg, workspace, tmp, fetchArtifact) {
-  const out = /* @__PURE__ */ new Map();
+async function proofsOf(cfg, workspace, fetchArtifact) {
   if (cfg.verifiedPath) {
+    const out = /* @__PURE__ */ new Map();
     const root = resolve(workspace, cfg.verifiedPath);
     if (!existsSync(root) || !statSync(root).isDirectory())
       throw new InputError(
@@ -175,6 +175,15 @@ async function proofsOf(cfg, workspace, tmp, fetchArtifact) {
   }
   if (!fetchArtifact) throw new InputError("verified-artifact", "needs the GitHub Actions artifact service (the teardown action); here use 'verified-path'");
   const names = (cfg.verifiedArtifact ?? "").split(/\s+/).filter(Boolean);
+  const tmp = mkdtempSync(join(tmpdir(), "tether-proofs-"));
+  try {
+    return await artifactProofs(cfg, names, tmp, fetchArtifact);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+async function artifactProofs(cfg, names, tmp, fetchArtifact) {
+  const out = /* @__PURE__ */ new Map();
   for (const [i, name] of names.entries()) {
     const dir = join(tmp, String(i));
     try {
@@ -200,25 +209,19 @@ async function proofsOf(cfg, workspace, tmp, fetchArtifact) {
 async function teardownNodes(cfg, ctx, deps, finish) {
   const { reporter, env } = ctx;
   const ids = cfg.nodes.map((n) => n.instanceId);
-  const tmp = mkdtempSync(join(tmpdir(), "tether-proofs-"));
-  let gates;
-  try {
-    const proofs = await proofsOf(cfg, ctx.ports.workspace, tmp, deps.fetchArtifact);
-    if (typeof proofs === "string") {
-      const reason2 = `nothing was asked of ${cfg.provider} for any of the ${ids.length} nodes: ${proofs}`;
-      const card2 = renderNodesCard({
-        provider: cfg.provider,
-        verb: cfg.verb,
-        runId: cfg.runId,
-        nodes: cfg.nodes.map((n) => ({ rank: n.rank, instanceId: n.instanceId, verified: null, run: { state: null, source: "the box was not looked at" } })),
-        now: deps.now()
-      });
-      return finish("refused", reason2, 1, { kind: "refused", runId: cfg.runId, reason: reason2, notes: [], card: card2 });
-    }
-    gates = await Promise.all(cfg.nodes.map((n) => gateNode(cfg, n, proofs.get(n.rank) ?? null, reporter, deps.now)));
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
+  const proofs = await proofsOf(cfg, ctx.ports.workspace, deps.fetchArtifact);
+  if (typeof proofs === "string") {
+    const reason2 = `nothing was asked of ${cfg.provider} for any of the ${ids.length} nodes: ${proofs}`;
+    const card2 = renderNodesCard({
+      provider: cfg.provider,
+      verb: cfg.verb,
+      runId: cfg.runId,
+      nodes: cfg.nodes.map((n) => ({ rank: n.rank, instanceId: n.instanceId, verified: null, run: { state: null, source: "the box was not looked at" } })),
+      now: deps.now()
+    });
+    return finish("refused", reason2, 1, { kind: "refused", runId: cfg.runId, reason: reason2, notes: [], card: card2 });
   }
+  const gates = await Promise.all(cfg.nodes.map((n) => gateNode(cfg, n, proofs.get(n.rank) ?? null, reporter, deps.now)));
   const card = renderNodesCard({ provider: cfg.provider, verb: cfg.verb, runId: cfg.runId, nodes: gates.map((g) => g.card), now: deps.now() });
   const notes = gates.flatMap((g) => g.notes.map((n) => `rank ${g.rank}: ${n}`));
   const refusals = gates.flatMap((g) => g.ok ? [] : [`rank ${g.rank} (${g.card.instanceId}): ${g.reason}`]);

@@ -8,10 +8,10 @@ import {
   registeredHosts,
   verifiedProvisioned,
   verifiedRegistration
-} from "./chunk-UH5DWB5U.js";
-import "./chunk-OQPAWNYC.js";
+} from "./chunk-5RTTKOP3.js";
+import "./chunk-EATFAHHB.js";
 import "./chunk-D4LSXUI5.js";
-import "./chunk-GJDNH32N.js";
+import "./chunk-4U6B6A5Q.js";
 import "./chunk-DHT7G7Q2.js";
 import "./chunk-U6D75MKF.js";
 import "./chunk-C5X3PL2Z.js";

@@ -39,7 +39,7 @@ import "./chunk-6IC2V5YV.js";
 import "./chunk-D4LSXUI5.js";
 import {
   GITHUB_LOGIN
-} from "./chunk-GJDNH32N.js";
+} from "./chunk-4U6B6A5Q.js";
 import "./chunk-U6D75MKF.js";
 import "./chunk-C5X3PL2Z.js";
 import {

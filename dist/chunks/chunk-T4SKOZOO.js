@@ -59,14 +59,14 @@ import {
 } from "./chunk-NMVVBMUM.js";
 import {
   verifiedRegistration
-} from "./chunk-UH5DWB5U.js";
+} from "./chunk-5RTTKOP3.js";
 import {
   parseConnection,
   parseKeySource
 } from "./chunk-D4LSXUI5.js";
 import {
   REGISTRATION_PREFIX
-} from "./chunk-GJDNH32N.js";
+} from "./chunk-4U6B6A5Q.js";
 import {
   macKeyOf
 } from "./chunk-DHT7G7Q2.js";
@@ -455,7 +455,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseAuditPhase,
     run: lazy(
-      () => import("./phase-LM3GLG5S.js"),
+      () => import("./phase-HLY4BRKD.js"),
       (m) => m.auditPhase
     )
   },
@@ -472,7 +472,7 @@ var PHASES = {
     // --from-provision fills the connection from provision's signed file first (src/launch/from-provision.ts).
     parse: (inputs, env) => parseLaunchPhase(withProvision(inputs, env), env),
     run: lazy(
-      () => import("./phase-LM3GLG5S.js"),
+      () => import("./phase-HLY4BRKD.js"),
       (m) => m.launchPhase
     )
   },
@@ -487,7 +487,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.patrol,
     holdsKey: true,
     parse: parsePatrolPhase,
-    run: async (cfg, ctx) => (await import("./phase-5IQ7Y5WO.js")).patrolPhase(cfg, ctx, await patrolSteps())
+    run: async (cfg, ctx) => (await import("./phase-IUCT66DJ.js")).patrolPhase(cfg, ctx, await patrolSteps())
   },
   collect: {
     name: "collect",
@@ -517,7 +517,7 @@ var PHASES = {
     holdsKey: false,
     parse: parseTeardownPhase,
     run: lazy(
-      () => import("./phase-UUTDITJM.js"),
+      () => import("./phase-QQFIMPMU.js"),
       (m) => m.teardownPhase
     )
   },
@@ -531,7 +531,7 @@ var PHASES = {
     outputs: OUTPUT_DOCS.chatops,
     holdsKey: true,
     parse: parseChatOpsPhase,
-    run: async (cfg, ctx) => (await import("./phase-AYHXBKAT.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
+    run: async (cfg, ctx) => (await import("./phase-BQJJLATX.js")).chatopsPhase(cfg, ctx.reporter, chatopsDeps(cfg, ctx))
   },
   logs: {
     name: "logs",
@@ -577,7 +577,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseProvision,
     run: lazy(
-      () => import("./phase-YGF5USC5.js"),
+      () => import("./phase-BTWKCSBU.js"),
       (m) => m.provisionPhase
     )
   },
@@ -593,7 +593,7 @@ var PHASES = {
     holdsKey: true,
     parse: parseRecover,
     run: lazy(
-      () => import("./phase-CXYMWNF5.js"),
+      () => import("./phase-BFFUYKU3.js"),
       (m) => m.recoverPhase
     )
   }
@@ -629,7 +629,7 @@ async function patrolSteps() {
     sync: async (...a) => (await import("./step-BK6T673F.js")).syncAll(...a),
     follow: async (f) => (await import("./patrol-QXSDRZVM.js")).followRuns(f),
     orphans: async (...a) => (await import("./orphans-DJILA2SV.js")).findOrphans(...a),
-    afterVerified: async (...a) => (await import("./auto-UYXT7XIP.js")).afterVerifiedStep(...a),
+    afterVerified: async (...a) => (await import("./auto-XKKYUEBF.js")).afterVerifiedStep(...a),
     stopNodes: async (...a) => (await import("./nodes-2W5JEBY5.js")).stopNodes(...a)
   };
 }
@@ -643,7 +643,7 @@ function chatopsDeps(cfg, ctx) {
     registration: async (runId2) => {
       const store = ports.statusStore?.(cfg.store);
       if (!store?.registered || !cfg.own) return null;
-      const { registeredHosts } = await import("./hosts-CJ3PREL7.js");
+      const { registeredHosts } = await import("./hosts-BP7F4MTY.js");
       const { loadCredential: loadCredential2 } = await import("./keys-SULIVNZF.js");
       const mine = (await store.registered()).filter((f) => f.runId === runId2);
       const e = registeredHosts(mine, loadCredential2(cfg.own.key), cfg.own).entries[runId2];
@@ -766,7 +766,7 @@ function lazyStore(spec, env) {
   const hints = [];
   let store;
   let real;
-  const get = () => real ??= import("./status-store-QUG6E3SE.js").then((m) => {
+  const get = () => real ??= import("./status-store-MRSXRDAE.js").then((m) => {
     store = m.githubStore(spec.reportTo, env, spec.token, spec.header, keyOf(spec.signingKey), provesOf(spec.signingKey));
     for (const [id, n, c] of hints) store.hint?.(id, n, c);
     return store;
@@ -836,7 +836,7 @@ function githubPorts(env = process.env) {
         downloadRunArtifact: async (...a) => (await get()).downloadRunArtifact(...a)
       };
     },
-    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-QUG6E3SE.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
+    afterTeardown: async (spec, runId2, reporter, state, reason) => (await import("./status-store-MRSXRDAE.js")).teardownDone(spec, runId2, env, reporter, state, reason, keyOf(spec.signingKey))
   };
 }
 

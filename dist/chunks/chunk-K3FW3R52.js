@@ -6,7 +6,7 @@ var __filename = __tether_fu(import.meta.url);
 var __dirname = __tether_dn(__filename);
 
 // src/record/dispatch.ts
-var nodeLine = (n) => `${n.user}@${n.host.includes(":") ? `[${n.host}]` : n.host}:${n.port} ${n.hostKeyFingerprint}${n.instanceId ? ` instance-id=${n.instanceId}` : ""} run-root=${n.runRoot}`;
+var nodeLine = (n) => `${n.user}@${n.host.includes(":") ? `[${n.host}]` : n.host}:${n.port} ${n.hostKeyFingerprint}${n.instanceId ? ` instance-id=${n.instanceId}` : ""}` + (/\s/.test(n.runRoot) ? "" : ` run-root=${n.runRoot}`);
 function dispatchInputs(runId, requestedBy, where) {
   const inputs = { "run-id": runId, "requested-by": requestedBy };
   if (where?.nodes?.length) {

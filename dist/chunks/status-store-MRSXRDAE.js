@@ -33,7 +33,7 @@ import {
   REGISTRATION_PREFIX,
   registrationMarker,
   registrationRunId
-} from "./chunk-GJDNH32N.js";
+} from "./chunk-4U6B6A5Q.js";
 import {
   InputError
 } from "./chunk-3B7SBFZS.js";
